@@ -1,0 +1,65 @@
+/// A family of test problems declared in one `Problems/*.toml` file.
+///
+/// To add a family: write one type conforming to this protocol (in its own file),
+/// add it to ``FamilyRegistry/families``, and declare instances in a new
+/// `Problems/<family>.toml`. The conformance tests then check every instance.
+public protocol ProblemFamily: Sendable {
+    /// The identifier written as `family = "..."` in the problem file.
+    static var identifier: String { get }
+    /// One line for `problemsuite list --families`.
+    static var summary: String { get }
+    /// The keys an `[[instance]]` table (or `[defaults]`) may hold, besides `name`,
+    /// `aliases` and `settings`.
+    static var instanceKeys: [String] { get }
+    /// Validates one declared instance and returns its catalogue entry. Must not do
+    /// expensive work (that belongs in the entry's loader).
+    /// - Throws: ``ProblemSuiteError/invalidParameter(file:context:key:value:reason:)``.
+    static func entry(for declaration: InstanceDeclaration) throws -> ProblemEntry
+}
+
+/// One `[[instance]]` of a problem file, with the family's `[defaults]` and
+/// `[settings]` already merged in.
+public struct InstanceDeclaration: Sendable {
+    public var name: String
+    public var aliases: [String]
+    /// The instance's own keys (family-specific), with defaults applied.
+    public var parameters: ParameterTable
+    /// Solver settings: family `[settings]` with `[instance.settings]` on top.
+    public var settings: SolverSettings
+    /// The problem file's path.
+    public var file: String
+}
+
+/// Where a loader finds data and caches.
+public struct LoadContext: Sendable {
+    /// The data directory (real data sets), if one was resolved.
+    public var dataDirectory: String?
+    /// Where derived artefacts (dictionaries, ...) are cached.
+    public var cacheDirectory: String?
+    public init(dataDirectory: String? = nil, cacheDirectory: String? = nil) {
+        self.dataDirectory = dataDirectory
+        self.cacheDirectory = cacheDirectory
+    }
+}
+
+/// A catalogue entry: what is known without loading, and how to load.
+public struct ProblemEntry: Sendable {
+    /// Declared metadata (name, family, sizes, classification, settings).
+    public var metadata: ProblemMetadata
+    /// The problem file that declared it.
+    public var sourceFile: String
+    /// Data files the problem needs, relative to the data directory (empty for generated problems).
+    public var requiredFiles: [String]
+    /// Builds the problem. Generated problems ignore the context.
+    public var load: @Sendable (LoadContext) throws -> any SmoothProblem
+
+    public init(metadata: ProblemMetadata, sourceFile: String, requiredFiles: [String] = [],
+                load: @escaping @Sendable (LoadContext) throws -> any SmoothProblem) {
+        self.metadata = metadata
+        self.sourceFile = sourceFile
+        self.requiredFiles = requiredFiles
+        self.load = load
+    }
+
+    public var name: String { metadata.name }
+}

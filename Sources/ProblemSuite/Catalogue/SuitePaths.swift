@@ -1,0 +1,50 @@
+import Foundation
+
+/// Where the suite finds its problem files, data and caches.
+public enum SuitePaths {
+    /// The repository root as seen at build time (from this file's path), used as the
+    /// last fallback so that a built `problemsuite` works from any directory.
+    static let buildTimeRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }  // Catalogue, ProblemSuite, Sources, root
+        return url.path
+    }()
+
+    /// The problem-file directory: `explicit`, else `$PROBLEMSUITE_PROBLEMS`, else
+    /// `./Problems` when it exists, else the repository's `Problems/`.
+    public static func problemsDirectory(explicit: String? = nil) -> String {
+        if let explicit { return explicit }
+        if let env = ProcessInfo.processInfo.environment["PROBLEMSUITE_PROBLEMS"], !env.isEmpty { return env }
+        let local = FileManager.default.currentDirectoryPath + "/Problems"
+        if isDirectory(local) { return local }
+        return buildTimeRoot + "/Problems"
+    }
+
+    /// The data directory: `explicit` (`--data-dir`), else `$PROBLEMSUITE_DATA`, else
+    /// the first of `./data`, `../shared/data` (the project's development layout), the
+    /// repository's sibling `../shared/data`, and `~/.problemsuite/data` that exists;
+    /// else `~/.problemsuite/data` (where `data fetch` writes).
+    public static func dataDirectory(explicit: String? = nil) -> String {
+        if let explicit { return explicit }
+        if let env = ProcessInfo.processInfo.environment["PROBLEMSUITE_DATA"], !env.isEmpty { return env }
+        let cwd = FileManager.default.currentDirectoryPath
+        let home = FileManager.default.homeDirectoryForCurrentUser.path + "/.problemsuite/data"
+        for candidate in [cwd + "/data", cwd + "/../shared/data", buildTimeRoot + "/../shared/data", home]
+        where isDirectory(candidate) {
+            return URL(fileURLWithPath: candidate).standardizedFileURL.path
+        }
+        return home
+    }
+
+    /// The cache directory: `$PROBLEMSUITE_CACHE`, else `~/.problemsuite/cache`.
+    public static func cacheDirectory(explicit: String? = nil) -> String {
+        if let explicit { return explicit }
+        if let env = ProcessInfo.processInfo.environment["PROBLEMSUITE_CACHE"], !env.isEmpty { return env }
+        return FileManager.default.homeDirectoryForCurrentUser.path + "/.problemsuite/cache"
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var dir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &dir) && dir.boolValue
+    }
+}

@@ -1,0 +1,108 @@
+/// A smooth unconstrained test problem: minimise f(x) over Rⁿ.
+///
+/// This is the one oracle interface of the suite (in the spirit of CUTEst/S2MPJ):
+/// every family — random least squares, SPARCO, sparse coding, classification —
+/// conforms, and every solver and measure is written once against it.
+///
+/// Conformers implement the three `compute…` requirements on caller-owned buffers and
+/// must not allocate per call (keep scratch space in the instance). Callers use the
+/// counted entry points ``value(at:)-5z4ng``, ``gradient(at:into:)`` and
+/// ``valueAndGradient(at:into:)``, which record the call in ``evaluations``.
+///
+/// Instances are reference types with internal scratch space: one instance must not be
+/// evaluated from two threads at once. Load one instance per thread instead.
+public protocol SmoothProblem: AnyObject {
+    /// Structured description: name, family, sizes, parameters, classification.
+    var metadata: ProblemMetadata { get }
+    /// Evaluation counts, reset with ``EvaluationCounter/reset()``.
+    var evaluations: EvaluationCounter { get }
+    /// A known minimiser (for instance the planted sparse solution), when there is one.
+    var knownSolution: [Double]? { get }
+
+    /// f(x). Not counted; call ``value(at:)-5z4ng``.
+    func computeValue(_ x: UnsafeBufferPointer<Double>) -> Double
+    /// ∇f(x) written into `gradient`. Not counted; call ``gradient(at:into:)``.
+    func computeGradient(_ x: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>)
+    /// f(x) returned and ∇f(x) written into `gradient`, in one pass.
+    func computeValueAndGradient(_ x: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>) -> Double
+}
+
+extension SmoothProblem {
+    /// The number of unknowns n.
+    @inlinable public var dimension: Int { metadata.dimension }
+    /// The problem's name in the catalogue.
+    @inlinable public var name: String { metadata.name }
+    public var knownSolution: [Double]? { nil }
+
+    /// Default gradient: through ``computeValueAndGradient(_:into:)``.
+    public func computeGradient(_ x: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>) {
+        _ = computeValueAndGradient(x, into: gradient)
+    }
+
+    /// f(x), counted.
+    @inlinable
+    public func value(at x: UnsafeBufferPointer<Double>) -> Double {
+        precondition(x.count == dimension, "\(name): x has \(x.count) entries, expected \(dimension)")
+        evaluations.values += 1
+        return computeValue(x)
+    }
+
+    /// ∇f(x) into `gradient`, counted.
+    @inlinable
+    public func gradient(at x: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == dimension && gradient.count == dimension,
+                     "\(name): x has \(x.count) and gradient \(gradient.count) entries, expected \(dimension)")
+        evaluations.gradients += 1
+        computeGradient(x, into: gradient)
+    }
+
+    /// f(x) and ∇f(x) in one pass, counted as one of each.
+    @inlinable
+    public func valueAndGradient(at x: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>) -> Double {
+        precondition(x.count == dimension && gradient.count == dimension,
+                     "\(name): x has \(x.count) and gradient \(gradient.count) entries, expected \(dimension)")
+        evaluations.values += 1
+        evaluations.gradients += 1
+        return computeValueAndGradient(x, into: gradient)
+    }
+
+    /// f(x) for an array, counted.
+    public func value(at x: [Double]) -> Double {
+        x.withUnsafeBufferPointer { value(at: $0) }
+    }
+
+    /// ∇f(x) as a new array, counted.
+    public func gradient(at x: [Double]) -> [Double] {
+        var g = [Double](repeating: 0, count: dimension)
+        x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { gradient(at: xp, into: $0) } }
+        return g
+    }
+
+    /// f(x) and ∇f(x) for arrays; `gradient` is resized to n if needed.
+    public func valueAndGradient(at x: [Double], into gradient: inout [Double]) -> Double {
+        if gradient.count != dimension { gradient = [Double](repeating: 0, count: dimension) }
+        return x.withUnsafeBufferPointer { xp in
+            gradient.withUnsafeMutableBufferPointer { valueAndGradient(at: xp, into: $0) }
+        }
+    }
+
+    /// The starting point of run `run` under the suite's protocol (see ``StartingPoint``),
+    /// with the problem's own nR and seed.
+    public func startingPoint(run: Int) -> [Double] {
+        StartingPoint.random(dimension: dimension,
+                             nonzeros: metadata.settings.relevantCount,
+                             seed: metadata.seed,
+                             run: run)
+    }
+}
+
+/// Counts of oracle calls, as CUTEst and S2MPJ report them.
+public final class EvaluationCounter: @unchecked Sendable {
+    /// Number of function values computed (a value-and-gradient call counts one).
+    public var values = 0
+    /// Number of gradients computed (a value-and-gradient call counts one).
+    public var gradients = 0
+    public init() {}
+    /// Sets both counts to zero.
+    public func reset() { values = 0; gradients = 0 }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import ProblemSuite
+
+/// Options every command that reads the catalogue takes.
+struct SuiteOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory of problem files (default: $PROBLEMSUITE_PROBLEMS, ./Problems, or the repository's).")
+    var problemsDir: String?
+
+    @Option(name: .long, help: "Data directory (default: $PROBLEMSUITE_DATA, ./data, ../shared/data, ~/.problemsuite/data).")
+    var dataDir: String?
+
+    func catalogue() throws -> Catalogue {
+        try Catalogue.standard(directory: problemsDir)
+    }
+
+    var dataDirectory: String { SuitePaths.dataDirectory(explicit: dataDir) }
+
+    var loadContext: LoadContext {
+        LoadContext(dataDirectory: dataDirectory, cacheDirectory: SuitePaths.cacheDirectory())
+    }
+}
+
+/// Prints an Encodable value as pretty, key-sorted JSON.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let data = try encoder.encode(value)
+    print(String(decoding: data, as: UTF8.self))
+}
+
+/// Left-aligned text table.
+func table(_ header: [String], _ rows: [[String]]) -> String {
+    var widths = header.map(\.count)
+    for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }
+    return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
+}
+
+/// Seconds since an arbitrary origin, monotonic.
+func monotonicSeconds() -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
+}
+
+/// Formats seconds with a unit.
+func formatSeconds(_ s: Double) -> String {
+    if s < 1e-3 { return String(format: "%.1f µs", s * 1e6) }
+    if s < 1 { return String(format: "%.3f ms", s * 1e3) }
+    return String(format: "%.3f s", s)
+}

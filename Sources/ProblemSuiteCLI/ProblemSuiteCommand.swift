@@ -1,0 +1,16 @@
+import ArgumentParser
+import ProblemSuite
+
+@main
+struct ProblemSuiteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "problemsuite",
+        abstract: "A benchmark problem suite for pruning-aware optimisation.",
+        discussion: """
+        Problems are declared in Problems/*.toml; real data sets are read from the data \
+        directory (--data-dir, else $PROBLEMSUITE_DATA, else ./data or ../shared/data).
+        """,
+        subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self, CheckGradientCommand.self,
+                      ExportCommand.self]
+    )
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import ProblemSuite
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one problem's metadata and settings.")
+
+    @OptionGroup var suite: SuiteOptions
+    @Argument(help: "Problem name or alias.") var name: String
+    @Flag(help: "Machine-readable output.") var json = false
+
+    struct Output: Encodable {
+        var metadata: ProblemMetadata
+        var source: String
+        var requiredFiles: [String]
+        var missingFiles: [String]
+    }
+
+    func run() throws {
+        let catalogue = try suite.catalogue()
+        let e = try catalogue.entry(named: name)
+        let missing = Catalogue.missingFiles(of: e, dataDirectory: suite.dataDirectory)
+        if json {
+            try printJSON(Output(metadata: e.metadata, source: e.sourceFile, requiredFiles: e.requiredFiles, missingFiles: missing))
+            return
+        }
+        let m = e.metadata, s = m.settings
+        print("\(m.name)\(m.aliases.isEmpty ? "" : " (aliases: \(m.aliases.joined(separator: ", ")))")")
+        print("  \(m.summary)")
+        print("  family          \(m.family)")
+        print("  n               \(m.dimension)")
+        if let rows = m.rows { print("  m               \(rows)") }
+        print("  classification  \(m.classification)")
+        print("  seed            \(m.seed)")
+        if let f = m.optimalValue { print("  optimal value   \(f)") }
+        print("  declared in     \(e.sourceFile)")
+        print("  parameters      " + m.parameters.keys.sorted().map { "\($0) = \(m.parameters[$0]!)" }.joined(separator: ", "))
+        print("  settings        nR = \(s.relevantCount), eps = \(s.gradientTolerance), kmax = \(s.maxIterations), tau_s = \(s.sparsityThreshold), sigma = \(s.sigma), c = \(s.boundConstant)")
+        print("                  FW radius = \(s.frankWolfeRadius), eta1 = \(s.frankWolfeEta1), eta2 = \(s.frankWolfeEta2)")
+        if !e.requiredFiles.isEmpty {
+            print("  data files      " + e.requiredFiles.map { missing.contains($0) ? "\($0) (missing)" : $0 }.joined(separator: ", "))
+        }
+    }
+}
