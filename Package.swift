@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// `-O` in every configuration for the numerical targets (release already has it).
+let optimisedAlways: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "ProblemSuite",
     platforms: [.macOS(.v15)],
@@ -15,7 +18,10 @@ let package = Package(
     targets: [
         .target(
             name: "ProblemSuite",
-            dependencies: ["TOMLKit"]
+            dependencies: ["TOMLKit"],
+            // Numerical kernels are optimised even in debug builds, so that `swift test`
+            // (a debug build) runs the whole suite in minutes rather than hours.
+            swiftSettings: optimisedAlways
         ),
         .executableTarget(
             name: "ProblemSuiteCLI",
