@@ -67,3 +67,68 @@ public enum DenseKernels {
         } }
     }
 }
+
+extension DenseKernels {
+    /// The dot products of four rows with one vector, reading the vector once for all four.
+    /// Each row is summed in two 4-wide accumulators, then the tail in order.
+    @inlinable
+    public static func dot4(_ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
+                            _ r3: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ n: Int) -> SIMD4<Double> {
+        typealias V = SIMD4<Double>
+        let p0 = UnsafeRawPointer(r0), p1 = UnsafeRawPointer(r1), p2 = UnsafeRawPointer(r2), p3 = UnsafeRawPointer(r3)
+        let px = UnsafeRawPointer(x)
+        var a0 = V(), b0 = V(), a1 = V(), b1 = V(), a2 = V(), b2 = V(), a3 = V(), b3 = V()
+        var i = 0
+        while i + 8 <= n {
+            let o = i * 8
+            let x0 = px.loadUnaligned(fromByteOffset: o, as: V.self)
+            let x1 = px.loadUnaligned(fromByteOffset: o + 32, as: V.self)
+            a0 += p0.loadUnaligned(fromByteOffset: o, as: V.self) * x0
+            b0 += p0.loadUnaligned(fromByteOffset: o + 32, as: V.self) * x1
+            a1 += p1.loadUnaligned(fromByteOffset: o, as: V.self) * x0
+            b1 += p1.loadUnaligned(fromByteOffset: o + 32, as: V.self) * x1
+            a2 += p2.loadUnaligned(fromByteOffset: o, as: V.self) * x0
+            b2 += p2.loadUnaligned(fromByteOffset: o + 32, as: V.self) * x1
+            a3 += p3.loadUnaligned(fromByteOffset: o, as: V.self) * x0
+            b3 += p3.loadUnaligned(fromByteOffset: o + 32, as: V.self) * x1
+            i += 8
+        }
+        let s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = a3 + b3
+        var t = V((s0[0] + s0[1]) + (s0[2] + s0[3]), (s1[0] + s1[1]) + (s1[2] + s1[3]),
+                  (s2[0] + s2[1]) + (s2[2] + s2[3]), (s3[0] + s3[1]) + (s3[2] + s3[3]))
+        while i < n {
+            t += V(r0[i], r1[i], r2[i], r3[i]) * x[i]
+            i += 1
+        }
+        return t
+    }
+
+    /// y += c[0]·r0 + c[1]·r1 + c[2]·r2 + c[3]·r3, reading and writing y once; each
+    /// entry is updated in row order, so the bits equal four successive ``axpy(_:_:_:_:)``.
+    @inlinable
+    public static func axpy4(_ c: SIMD4<Double>, _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>,
+                             _ r2: UnsafePointer<Double>, _ r3: UnsafePointer<Double>,
+                             _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+        typealias V = SIMD4<Double>
+        let p0 = UnsafeRawPointer(r0), p1 = UnsafeRawPointer(r1), p2 = UnsafeRawPointer(r2), p3 = UnsafeRawPointer(r3)
+        let py = UnsafeMutableRawPointer(y)
+        let c0 = V(repeating: c[0]), c1 = V(repeating: c[1]), c2 = V(repeating: c[2]), c3 = V(repeating: c[3])
+        var i = 0
+        while i + 4 <= n {
+            let o = i * 8
+            var v = py.loadUnaligned(fromByteOffset: o, as: V.self)
+            v += c0 * p0.loadUnaligned(fromByteOffset: o, as: V.self)
+            v += c1 * p1.loadUnaligned(fromByteOffset: o, as: V.self)
+            v += c2 * p2.loadUnaligned(fromByteOffset: o, as: V.self)
+            v += c3 * p3.loadUnaligned(fromByteOffset: o, as: V.self)
+            py.storeBytes(of: v, toByteOffset: o, as: V.self)
+            i += 4
+        }
+        while i < n {
+            var v = y[i]
+            v += c[0] * r0[i]; v += c[1] * r1[i]; v += c[2] * r2[i]; v += c[3] * r3[i]
+            y[i] = v
+            i += 1
+        }
+    }
+}

@@ -74,11 +74,22 @@ public final class DenseOperator: LinearOperator {
                     Parallel.forEach(nb) { blk in
                         let out = blk == 0 ? gb : pb! + (blk - 1) * n
                         out.update(repeating: 0, count: n)
-                        for i in DenseOperator.range(blk, of: nb, m) {
+                        let rows = DenseOperator.range(blk, of: nb, m)
+                        var i = rows.lowerBound
+                        // Four rows at a time: x and the gradient are read once per four rows.
+                        while i + 4 <= rows.upperBound {
+                            let a0 = ab + i * n, a1 = a0 + n, a2 = a1 + n, a3 = a2 + n
+                            let r = DenseKernels.dot4(a0, a1, a2, a3, xb, n) - SIMD4(bb[i], bb[i + 1], bb[i + 2], bb[i + 3])
+                            rb[i] = r[0]; rb[i + 1] = r[1]; rb[i + 2] = r[2]; rb[i + 3] = r[3]
+                            DenseKernels.axpy4(r, a0, a1, a2, a3, out, n)
+                            i += 4
+                        }
+                        while i < rows.upperBound {
                             let row = ab + i * n
                             let r = DenseKernels.dot(row, xb, n) - bb[i]
                             rb[i] = r
                             DenseKernels.axpy(r, row, out, n)
+                            i += 1
                         }
                     }
                     if nb > 1 {
