@@ -27,6 +27,7 @@ let package = Package(
             name: "ProblemSuiteCLI",
             dependencies: [
                 "ProblemSuite",
+                "Solvers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +39,14 @@ let package = Package(
         .testTarget(
             name: "ProblemSuiteTests",
             dependencies: ["ProblemSuite", "ProblemSuiteTestSupport"]
+        ),
+        .target(
+            name: "Solvers",
+            dependencies: ["ProblemSuite"]
+        ),
+        .testTarget(
+            name: "SolversTests",
+            dependencies: ["Solvers", "ProblemSuite"]
         ),
         .testTarget(
             name: "ProblemSuiteCLITests",

@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import ProblemSuite
+import Solvers
+
+struct SolveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "solve",
+        abstract: "Run one solver on one problem from a run's starting point.",
+        discussion: """
+        Solvers: \(SolverRegistry.names.joined(separator: ", ")). Settings (nR, eps, kmax, \
+        sigma, c, FW constants) come from the problem's family file. Prints the final ‖g‖, \
+        iterations, solver time and the percentage of components below tau_s.
+
+        --trace FILE writes one CSV row per iterate k: k, gnorm = ‖g_k‖, f = f(x_k) \
+        (every --record-every iterations and at the last iterate, computed here and not by \
+        the solver; empty otherwise), sparsity_pct (|x_i| < tau_s), then what iteration k \
+        did to reach x_{k+1}: step_norm, alpha (Frank-Wolfe), R, A, D (set sizes; prunAdag). \
+        The last row's step columns are empty.
+        """)
+
+    @OptionGroup var suite: SuiteOptions
+    @Argument(help: "Problem name or alias.") var name: String
+    @Option(help: "Solver name (\(SolverRegistry.names.joined(separator: ", "))).") var solver: String
+    @Option(help: "Run index: selects the starting point.") var seed: Int = 0
+    @Option(help: "Write a per-iteration CSV trace to this file.") var trace: String?
+    @Option(help: "In the trace, compute f every this many iterations (default: the problem's record_every).")
+    var recordEvery: Int?
+    @Option(help: "Override the problem's iteration limit kmax.") var kmax: Int?
+    @Option(help: "Override the problem's gradient tolerance eps.") var eps: Double?
+    @Flag(help: "Machine-readable output.") var json = false
+
+    func validate() throws {
+        guard seed >= 0 else { throw ValidationError("--seed must be non-negative, got \(seed)") }
+        if let recordEvery, recordEvery <= 0 { throw ValidationError("--record-every must be positive, got \(recordEvery)") }
+        if let kmax, kmax < 0 { throw ValidationError("--kmax must be non-negative, got \(kmax)") }
+        if let eps, !(eps >= 0) { throw ValidationError("--eps must be non-negative, got \(eps)") }
+    }
+
+    struct Output: Encodable {
+        var problem: String, solver: String, run: Int, n: Int
+        var stopReason: String, iterations: Int, gradientNorm: Double, f: Double
+        var seconds: Double, sparsityPercent: Double, sparsityThreshold: Double
+        var gradientEvaluations: Int, valueEvaluations: Int
+        var trace: String?
+    }
+
+    func run() throws {
+        let catalogue = try suite.catalogue()
+        let entry = try SolverRegistry.entry(named: solver)
+        let problem = try catalogue.load(name, context: suite.loadContext)
+        var settings = problem.metadata.settings
+        if let kmax { settings.maxIterations = kmax }
+        if let eps { settings.gradientTolerance = eps }
+        let solverInstance = entry.make(settings)
+        let x0 = problem.startingPoint(run: seed)
+
+        var writer: TraceWriter?
+        if let trace {
+            writer = try TraceWriter(path: trace, problem: problem,
+                                     recordEvery: recordEvery ?? settings.recordEvery,
+                                     threshold: settings.sparsityThreshold)
+        }
+        let result = try SolverRun.run(solverInstance, on: problem, from: x0, observer: writer)
+        try writer?.finish()
+        let f = problem.value(at: result.x)
+
+        let out = Output(problem: problem.name, solver: entry.name, run: seed, n: problem.dimension,
+                         stopReason: result.stopReason.rawValue, iterations: result.iterations,
+                         gradientNorm: result.gradientNorm, f: f, seconds: result.seconds,
+                         sparsityPercent: result.sparsity, sparsityThreshold: result.sparsityThreshold,
+                         gradientEvaluations: result.gradientEvaluations, valueEvaluations: result.valueEvaluations,
+                         trace: trace)
+        if json { try printJSON(out); return }
+        print("\(out.problem)  solver \(out.solver)  run \(seed)  n = \(out.n)")
+        print("  stop          \(out.stopReason) (eps = \(settings.gradientTolerance), kmax = \(settings.maxIterations))")
+        print("  iterations    \(out.iterations)")
+        print("  ‖g‖           \(out.gradientNorm)")
+        print("  f             \(f)")
+        print("  time          \(formatSeconds(out.seconds)) (solver only)")
+        print("  sparsity      " + String(format: "%.2f", out.sparsityPercent) + " % of components below tau_s = \(out.sparsityThreshold)")
+        print("  evaluations   \(out.gradientEvaluations) gradients, \(out.valueEvaluations) values")
+        if let trace { print("  trace         \(trace)") }
+    }
+}
+
+/// Writes the `solve --trace` CSV. Row k is written when record k+1 arrives (its step
+/// columns describe iteration k) or at the last record.
+final class TraceWriter: SolverObserver {
+    let path: String
+    let handle: FileHandle
+    let problem: any SmoothProblem
+    let recordEvery: Int
+    let threshold: Double
+    var buffer = ""
+    var pending: String?
+    var failure: Error?
+
+    init(path: String, problem: any SmoothProblem, recordEvery: Int, threshold: Double) throws {
+        self.path = path
+        self.problem = problem
+        self.recordEvery = recordEvery
+        self.threshold = threshold
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let h = FileHandle(forWritingAtPath: path) else {
+            throw ProblemSuiteError.invalidRequest("\(path): cannot create the trace file")
+        }
+        handle = h
+        buffer = "k,gnorm,f,sparsity_pct,step_norm,alpha,R,A,D\n"
+    }
+
+    func observe(_ record: IterationRecord) {
+        if let row = pending {
+            let s = record.previousStep
+            func cell(_ v: Int?) -> String { v.map(String.init) ?? "" }
+            let alpha = s?.stepLength.map { "\($0)" } ?? ""
+            buffer += row + ",\(s.map { "\($0.stepNorm)" } ?? ""),\(alpha),\(cell(s?.relevant)),\(cell(s?.acceptable)),\(cell(s?.decreasable))\n"
+        }
+        let k = record.iteration
+        let wantsValue = k % recordEvery == 0 || record.stopReason != nil
+        let f = wantsValue ? "\(problem.value(at: record.iterate))" : ""
+        let sparsity = SolverRun.sparsityPercentage(record.iterate, threshold: threshold)
+        let row = "\(k),\(record.gradientNorm),\(f),\(sparsity)"
+        if record.stopReason != nil {
+            buffer += row + ",,,,,\n"
+            pending = nil
+        } else {
+            pending = row
+        }
+        if buffer.utf8.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        guard failure == nil, !buffer.isEmpty else { buffer = ""; return }
+        do { try handle.write(contentsOf: Data(buffer.utf8)) } catch { failure = error }
+        buffer = ""
+    }
+
+    /// Flushes and closes the file.
+    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` naming the file if a write failed.
+    func finish() throws {
+        flush()
+        try? handle.close()
+        if let failure { throw ProblemSuiteError.invalidRequest("\(path): writing the trace failed: \(failure)") }
+    }
+}
