@@ -28,6 +28,7 @@ let package = Package(
             dependencies: [
                 "ProblemSuite",
                 "Solvers",
+                "Harness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,7 +43,17 @@ let package = Package(
         ),
         .target(
             name: "Solvers",
-            dependencies: ["ProblemSuite"]
+            dependencies: ["ProblemSuite"],
+            swiftSettings: optimisedAlways
+        ),
+        .target(
+            name: "Harness",
+            dependencies: ["ProblemSuite", "Solvers"],
+            swiftSettings: optimisedAlways
+        ),
+        .testTarget(
+            name: "HarnessTests",
+            dependencies: ["Harness", "Solvers", "ProblemSuite", "ProblemSuiteTestSupport"]
         ),
         .testTarget(
             name: "SolversTests",

@@ -11,6 +11,7 @@ struct ProblemSuiteCommand: ParsableCommand {
         directory (--data-dir, else $PROBLEMSUITE_DATA, else ./data or ../shared/data).
         """,
         subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self, CheckGradientCommand.self,
-                      ExportCommand.self, SolveCommand.self]
+                      ExportCommand.self, SolveCommand.self,
+                      RunCommand.self, ReproduceCommand.self, ReportCommand.self, CheckCommand.self, MergeCommand.self]
     )
 }

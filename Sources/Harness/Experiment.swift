@@ -1,0 +1,82 @@
+import Foundation
+import ProblemSuite
+import Solvers
+
+/// An experiment declared in `Problems/experiments/*.toml`: which problems and solvers,
+/// how many runs, which pruning levels, and the settings to override.
+///
+/// ```toml
+/// name = "random-least-squares"
+/// title = "Random least squares (paper Table 2, Figures 1-4)"
+/// problems = ["A1", "A2", "A3", "A4", "A5", "A6"]   # names or patterns
+/// solvers = ["adagrad", "prunadag-v1", ...]        # default: every registered solver
+/// runs = 20
+/// pruning = [10, 30, 50, 70, 90]                    # percentages for eps_g, eps_f
+/// keep_solutions = false
+/// [settings]                                        # overrides of every problem's settings
+/// [quick]                                           # the CI-sized form
+/// runs = 2
+/// [quick.settings]
+/// kmax = 100
+/// ```
+public struct Experiment: Sendable, Equatable {
+    public var name: String
+    public var title: String
+    public var problems: [String]
+    public var solvers: [String]
+    public var runs: Int
+    public var pruning: [Double]
+    public var keepSolutions: Bool
+    /// Raw overrides applied on top of each problem's settings.
+    public var settingsOverrides: [String: ParameterValue]
+    public var file: String
+
+    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "keep_solutions", "settings", "quick"]
+    static let quickKeys = ["runs", "settings", "problems", "solvers"]
+
+    /// Reads an experiment file; `quick` selects its `[quick]` (CI-sized) form.
+    public static func read(file: String, quick: Bool = false) throws -> Experiment {
+        let t = ParameterTable(try TOMLReading.read(file: file), file: file, context: "")
+        try t.rejectUnknownKeys(allowed: keys)
+        let name = try t.string("name")
+        var e = Experiment(name: name, title: try t.string("title", default: name), problems: try stringArray(t, "problems") ?? ["*"],
+                           solvers: try stringArray(t, "solvers") ?? SolverRegistry.names,
+                           runs: try t.positiveInt("runs", default: 20),
+                           pruning: try t.optionalDoubleArray("pruning") ?? [10, 30, 50, 70, 90],
+                           keepSolutions: try t.optionalBool("keep_solutions") ?? false,
+                           settingsOverrides: try t.optionalTable("settings")?.values ?? [:], file: file)
+        for p in e.pruning where !(0...100).contains(p) { throw t.invalid("pruning", "percentages must lie in [0, 100]") }
+        for s in e.solvers { _ = try SolverRegistry.entry(named: s) }
+        if quick, let q = try t.optionalTable("quick") {
+            try q.rejectUnknownKeys(allowed: quickKeys)
+            if let r = try q.optionalInt("runs") { guard r > 0 else { throw q.invalid("runs", "must be positive") }; e.runs = r }
+            if let p = try stringArray(q, "problems") { e.problems = p }
+            if let s = try stringArray(q, "solvers") { e.solvers = s }
+            if let s = try q.optionalTable("settings") { for (k, v) in s.values { e.settingsOverrides[k] = v } }
+        }
+        // Validate the overrides once, against default settings.
+        _ = try SolverSettings().applying(ParameterTable(e.settingsOverrides, file: file, context: "[settings]"))
+        return e
+    }
+
+    static func stringArray(_ t: ParameterTable, _ key: String) throws -> [String]? {
+        guard let v = t[key] else { return nil }
+        guard case .array(let items) = v else { throw t.invalid(key, "expected an array of strings") }
+        return try items.map {
+            guard case .string(let s) = $0 else { throw t.invalid(key, "expected an array of strings") }
+            return s
+        }
+    }
+
+    /// Every experiment file under `directory/experiments`, sorted by name.
+    public static func all(problemsDirectory directory: String, quick: Bool = false) throws -> [Experiment] {
+        let dir = directory + "/experiments"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return try names.filter { $0.hasSuffix(".toml") }.sorted().map { try read(file: dir + "/" + $0, quick: quick) }
+    }
+
+    /// The settings a problem runs with in this experiment.
+    public func settings(for metadata: ProblemMetadata) throws -> SolverSettings {
+        try metadata.settings.applying(ParameterTable(settingsOverrides, file: file, context: "[settings]"))
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// A small line chart written as standalone SVG (no dependencies), for the report's
+/// figures: one polyline per series, linear or logarithmic y axis, ticks and a legend.
+public struct SVGChart {
+    public struct Series {
+        public var name: String
+        public var points: [(x: Double, y: Double)]
+        public var dashed: Bool
+        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false) {
+            self.name = name
+            self.points = points
+            self.dashed = dashed
+        }
+    }
+
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var logY: Bool
+    public var series: [Series]
+    public var width = 640.0
+    public var height = 400.0
+
+    public init(title: String, xLabel: String, yLabel: String, logY: Bool = false, series: [Series]) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.logY = logY
+        self.series = series
+    }
+
+    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    static func label(_ v: Double) -> String {
+        if v == 0 { return "0" }
+        let a = abs(v)
+        if a >= 1e4 || a < 1e-2 { return String(format: "%.0e", v) }
+        if a >= 10 || v == v.rounded() { return String(format: "%.0f", v) }
+        return String(format: "%.2g", v)
+    }
+
+    /// "Nice" linear ticks covering [lo, hi].
+    static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
+        guard hi > lo else { return [lo] }
+        let raw = (hi - lo) / Double(count)
+        let mag = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
+        var t = ceil(lo / step) * step
+        var out: [Double] = []
+        while t <= hi + step * 1e-9 { out.append(abs(t) < step * 1e-9 ? 0 : t); t += step }
+        return out
+    }
+
+    public func render() -> String {
+        let left = 70.0, right = 150.0, top = 36.0, bottom = 50.0
+        let pw = width - left - right, ph = height - top - bottom
+        let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"11\">\n"
+        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        svg += "<text x=\"\(left + pw / 2)\" y=\"20\" text-anchor=\"middle\" font-size=\"13\">\(SVGChart.escape(title))</text>\n"
+        guard !all.isEmpty else {
+            svg += "<text x=\"\(left + pw / 2)\" y=\"\(top + ph / 2)\" text-anchor=\"middle\">no data</text>\n</svg>\n"
+            return svg
+        }
+        var x0 = all.map(\.x).min()!, x1 = all.map(\.x).max()!
+        if x1 == x0 { x0 -= 1; x1 += 1 }
+        let ty: (Double) -> Double = logY ? { log10($0) } : { $0 }
+        var y0 = all.map { ty($0.y) }.min()!, y1 = all.map { ty($0.y) }.max()!
+        if logY { y0 = floor(y0); y1 = ceil(y1) }
+        if y1 == y0 { y0 -= 1; y1 += 1 }
+        func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
+        func py(_ y: Double) -> Double { top + ph - (ty(y) - y0) / (y1 - y0) * ph }
+        svg += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(pw)\" height=\"\(ph)\" fill=\"none\" stroke=\"#333\"/>\n"
+        for t in SVGChart.ticks(x0, x1) {
+            let x = px(t)
+            svg += "<line x1=\"\(x)\" y1=\"\(top + ph)\" x2=\"\(x)\" y2=\"\(top + ph + 4)\" stroke=\"#333\"/>"
+            svg += "<text x=\"\(x)\" y=\"\(top + ph + 16)\" text-anchor=\"middle\">\(SVGChart.label(t))</text>\n"
+        }
+        let yTicks: [Double] = logY
+            ? stride(from: y0, through: y1, by: max(1, ((y1 - y0) / 6).rounded(.up))).map { pow(10, $0) }
+            : SVGChart.ticks(y0, y1)
+        for t in yTicks {
+            let y = py(t)
+            svg += "<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(left + pw)\" y2=\"\(y)\" stroke=\"#ddd\"/>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(SVGChart.label(t))</text>\n"
+        }
+        svg += "<text x=\"\(left + pw / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">\(SVGChart.escape(xLabel))</text>\n"
+        svg += "<text transform=\"translate(16,\(top + ph / 2)) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.escape(yLabel))</text>\n"
+        for (i, s) in series.enumerated() {
+            let color = SVGChart.palette[i % SVGChart.palette.count]
+            let pts = s.points.filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
+            if !pts.isEmpty {
+                let path = pts.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }.joined(separator: " ")
+                svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"\(s.dashed ? " stroke-dasharray=\"5,3\"" : "") points=\"\(path)\"/>\n"
+                if pts.count <= 12 {
+                    for p in pts { svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" ", px(p.x), py(p.y)) + "fill=\"\(color)\"/>" }
+                    svg += "\n"
+                }
+            }
+            let ly = top + 10 + Double(i) * 16
+            svg += "<line x1=\"\(left + pw + 10)\" y1=\"\(ly)\" x2=\"\(left + pw + 30)\" y2=\"\(ly)\" stroke=\"\(color)\" stroke-width=\"2\"\(s.dashed ? " stroke-dasharray=\"5,3\"" : "")/>"
+            svg += "<text x=\"\(left + pw + 35)\" y=\"\(ly + 4)\">\(SVGChart.escape(s.name))</text>\n"
+        }
+        svg += "</svg>\n"
+        return svg
+    }
+}

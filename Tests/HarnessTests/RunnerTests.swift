@@ -1,0 +1,122 @@
+import XCTest
+import Foundation
+import ProblemSuite
+import Solvers
+import ProblemSuiteTestSupport
+@testable import Harness
+
+final class RunnerTests: XCTestCase {
+    var directories: [String] = []
+
+    func temporaryDirectory() -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID().uuidString)").path
+        directories.append(d)
+        return d
+    }
+
+    override func tearDown() {
+        for d in directories { try? FileManager.default.removeItem(atPath: d) }
+    }
+
+    /// A small plan over the built-in problems: every solver, 2 runs, 30 iterations.
+    func smallPlan(problems: [String] = ["A1", "A6"], runs: Int = 2, kmax: Int = 30) throws -> Plan {
+        try Plan.make(catalogue: try Catalogue.standard(), dataDirectory: nil, problems: problems, solvers: SolverRegistry.names,
+                      runs: runs, pruning: [10, 50, 90]) { meta in
+            var s = meta.settings
+            s.maxIterations = kmax
+            return s
+        }
+    }
+
+    /// Everything but wall time and provenance, for comparing runs.
+    func stripped(_ records: [RunRecord]) -> [RunRecord] {
+        records.map { r in
+            var r = r
+            r.seconds = 0
+            r.provenance = Provenance(suiteVersion: "", commit: nil, date: "", machine: "", command: "")
+            return r
+        }
+    }
+
+    func testPlanIsTheCrossProductAndShardsPartitionIt() throws {
+        let plan = try smallPlan()
+        XCTAssertEqual(plan.tasks.count, 2 * SolverRegistry.names.count * 2)
+        XCTAssertEqual(Set(plan.tasks.map(\.key)).count, plan.tasks.count)
+        var union: [TaskKey] = []
+        for i in 1...3 { union += plan.shard(i, of: 3).tasks.map(\.key) }
+        XCTAssertEqual(union.sorted(), plan.tasks.map(\.key).sorted())
+        XCTAssertThrowsError(try Plan.parseShard("0/3"))
+        XCTAssertThrowsError(try Plan.parseShard("4/3"))
+        XCTAssertThrowsError(try Plan.parseShard("x"))
+        XCTAssertThrowsError(try smallPlan(problems: ["A77"])) { XCTAssert("\($0)".contains("A7"), "\($0)") }
+    }
+
+    func testResultsAreIdenticalWhateverTheNumberOfJobs() throws {
+        let plan = try smallPlan()
+        let one = ResultStore(root: temporaryDirectory()), two = ResultStore(root: temporaryDirectory())
+        let s1 = Runner(store: one, context: LoadContext(), jobs: 1, command: "test").run(plan)
+        let s2 = Runner(store: two, context: LoadContext(), jobs: 3, command: "test").run(plan)
+        XCTAssertEqual(s1.completed, plan.tasks.count)
+        XCTAssertEqual(s2.completed, plan.tasks.count)
+        XCTAssert(s1.failures.isEmpty && s2.failures.isEmpty, "\(s1.failures) \(s2.failures)")
+        XCTAssertEqual(stripped(try one.all()), stripped(try two.all()))
+    }
+
+    func testAnInterruptedRunResumesWithoutRecomputing() throws {
+        let plan = try smallPlan(problems: ["A1"], runs: 2)
+        let store = ResultStore(root: temporaryDirectory())
+        // A "killed" run: only the first shard finished, and a temporary file was left behind.
+        _ = Runner(store: store, context: LoadContext(), jobs: 1, command: "test").run(plan.shard(1, of: 2))
+        let before = try store.all()
+        XCTAssertEqual(before.count, plan.shard(1, of: 2).tasks.count)
+        try "{\"partial".write(toFile: store.resultsDirectory + "/A1/.tmp-leftover", atomically: false, encoding: .utf8)
+        let summary = Runner(store: store, context: LoadContext(), jobs: 2, command: "test").run(plan)
+        XCTAssertEqual(summary.skipped, before.count)
+        XCTAssertEqual(summary.completed, plan.tasks.count - before.count)
+        let after = try store.all()
+        XCTAssertEqual(after.count, plan.tasks.count)
+        // The results stored first were not rewritten.
+        for r in before { XCTAssertEqual(after.first { $0.key == r.key }, r) }
+    }
+
+    func testCorruptResultFilesAreReportedByName() throws {
+        let store = ResultStore(root: temporaryDirectory())
+        let path = store.resultsDirectory + "/A1/adagrad/run-0000.json"
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try "{ not json".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try store.all()) { XCTAssert("\($0)".contains(path), "\($0)") }
+        XCTAssertFalse(store.contains(TaskKey(problem: "A1", solver: "adagrad", run: 0)))
+    }
+
+    func testRecordsCarryTracesMeasuresAndProvenance() throws {
+        let plan = try smallPlan(problems: ["A6"], runs: 1, kmax: 20)
+        let store = ResultStore(root: temporaryDirectory())
+        _ = Runner(store: store, context: LoadContext(), jobs: 1, command: "problemsuite run test").run(plan)
+        let records = try store.all()
+        XCTAssertEqual(records.map(\.key.solver), SolverRegistry.names, "report order is registry order")
+        for r in records {
+            XCTAssertEqual(r.pruning.map(\.percentage), [10, 50, 90])
+            XCTAssertEqual(r.trace.first?.k, 0)
+            XCTAssertEqual(r.trace.last?.k, r.iterations)
+            XCTAssertEqual(r.provenance.command, "problemsuite run test")
+            XCTAssertEqual(r.provenance.suiteVersion, SuiteVersion.current)
+            XCTAssert(r.value.isFinite && r.gradientNorm.isFinite)
+        }
+        let prun = records.first { $0.key.solver == "prunadag-v3" }!
+        XCTAssertNotNil(prun.trace.last?.decreasable)
+        XCTAssertEqual(prun.trace.last?.relevant, prun.settings.relevantCount)
+    }
+
+    func testMergeOfShardsEqualsTheFullRun() throws {
+        let plan = try smallPlan(problems: ["A6"], runs: 2, kmax: 10)
+        let full = ResultStore(root: temporaryDirectory())
+        _ = Runner(store: full, context: LoadContext(), jobs: 1, command: "t").run(plan)
+        let merged = ResultStore(root: temporaryDirectory())
+        for i in 1...2 {
+            let part = ResultStore(root: temporaryDirectory())
+            _ = Runner(store: part, context: LoadContext(), jobs: 1, command: "t").run(plan.shard(i, of: 2))
+            for r in try part.all() { try merged.write(r) }
+        }
+        XCTAssertEqual(stripped(try merged.all()), stripped(try full.all()))
+    }
+}
