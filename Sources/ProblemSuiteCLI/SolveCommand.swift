@@ -28,6 +28,8 @@ struct SolveCommand: ParsableCommand {
     var recordEvery: Int?
     @Option(help: "Override the problem's iteration limit kmax.") var kmax: Int?
     @Option(help: "Override the problem's gradient tolerance eps.") var eps: Double?
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a setting of the problem file, e.g. --set fw_eta2=0.1 (repeatable; keys: \(SolverSettings.keys.joined(separator: ", "))).", valueName: "key=value"))
+    var overrides: [String] = []
     @Flag(help: "Machine-readable output.") var json = false
 
     func validate() throws {
@@ -35,6 +37,23 @@ struct SolveCommand: ParsableCommand {
         if let recordEvery, recordEvery <= 0 { throw ValidationError("--record-every must be positive, got \(recordEvery)") }
         if let kmax, kmax < 0 { throw ValidationError("--kmax must be non-negative, got \(kmax)") }
         if let eps, !(eps >= 0) { throw ValidationError("--eps must be non-negative, got \(eps)") }
+    }
+
+    /// `settings` with `key=value` overrides applied (integers, else floating-point values).
+    /// - Throws: ``ProblemSuiteError`` naming the offending item or key.
+    static func applying(_ overrides: [String], to settings: SolverSettings) throws -> SolverSettings {
+        guard !overrides.isEmpty else { return settings }
+        var values: [String: ParameterValue] = [:]
+        for item in overrides {
+            let parts = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ProblemSuiteError.invalidRequest("--set \(item): expected key=value")
+            }
+            if let i = Int(parts[1]) { values[parts[0]] = .int(i) }
+            else if let d = Double(parts[1]) { values[parts[0]] = .double(d) }
+            else { throw ProblemSuiteError.invalidRequest("--set \(item): the value is not a number") }
+        }
+        return try settings.applying(ParameterTable(values, file: "command line", context: "--set"))
     }
 
     struct Output: Encodable {
@@ -49,7 +68,7 @@ struct SolveCommand: ParsableCommand {
         let catalogue = try suite.catalogue()
         let entry = try SolverRegistry.entry(named: solver)
         let problem = try catalogue.load(name, context: suite.loadContext)
-        var settings = problem.metadata.settings
+        var settings = try SolveCommand.applying(overrides, to: problem.metadata.settings)
         if let kmax { settings.maxIterations = kmax }
         if let eps { settings.gradientTolerance = eps }
         let solverInstance = entry.make(settings)
