@@ -113,6 +113,7 @@ final class TraceWriter: SolverObserver {
     let threshold: Double
     var buffer = ""
     var pending: String?
+    var pendingIteration = -1
     var failure: Error?
 
     init(path: String, problem: any SmoothProblem, recordEvery: Int, threshold: Double) throws {
@@ -129,6 +130,12 @@ final class TraceWriter: SolverObserver {
     }
 
     func observe(_ record: IterationRecord) {
+        if let row = pending, record.iteration == pendingIteration {
+            // Stopped without a step (Frank-Wolfe, ĝ = 0): the pending row is the last.
+            buffer += row + ",,,,,\n"
+            pending = nil
+            return
+        }
         if let row = pending {
             let s = record.previousStep
             func cell(_ v: Int?) -> String { v.map(String.init) ?? "" }
@@ -145,6 +152,7 @@ final class TraceWriter: SolverObserver {
             pending = nil
         } else {
             pending = row
+            pendingIteration = k
         }
         if buffer.utf8.count >= 1 << 16 { flush() }
     }
