@@ -28,6 +28,8 @@ struct SolveCommand: ParsableCommand {
     var recordEvery: Int?
     @Option(help: "Override the problem's iteration limit kmax.") var kmax: Int?
     @Option(help: "Override the problem's gradient tolerance eps.") var eps: Double?
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a setting of the problem file, e.g. --set fw_eta2=0.1 (repeatable; keys: \(SolverSettings.keys.joined(separator: ", "))).", valueName: "key=value"))
+    var overrides: [String] = []
     @Flag(help: "Machine-readable output.") var json = false
 
     func validate() throws {
@@ -35,6 +37,23 @@ struct SolveCommand: ParsableCommand {
         if let recordEvery, recordEvery <= 0 { throw ValidationError("--record-every must be positive, got \(recordEvery)") }
         if let kmax, kmax < 0 { throw ValidationError("--kmax must be non-negative, got \(kmax)") }
         if let eps, !(eps >= 0) { throw ValidationError("--eps must be non-negative, got \(eps)") }
+    }
+
+    /// `settings` with `key=value` overrides applied (integers, else floating-point values).
+    /// - Throws: ``ProblemSuiteError`` naming the offending item or key.
+    static func applying(_ overrides: [String], to settings: SolverSettings) throws -> SolverSettings {
+        guard !overrides.isEmpty else { return settings }
+        var values: [String: ParameterValue] = [:]
+        for item in overrides {
+            let parts = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ProblemSuiteError.invalidRequest("--set \(item): expected key=value")
+            }
+            if let i = Int(parts[1]) { values[parts[0]] = .int(i) }
+            else if let d = Double(parts[1]) { values[parts[0]] = .double(d) }
+            else { throw ProblemSuiteError.invalidRequest("--set \(item): the value is not a number") }
+        }
+        return try settings.applying(ParameterTable(values, file: "command line", context: "--set"))
     }
 
     struct Output: Encodable {
@@ -49,7 +68,7 @@ struct SolveCommand: ParsableCommand {
         let catalogue = try suite.catalogue()
         let entry = try SolverRegistry.entry(named: solver)
         let problem = try catalogue.load(name, context: suite.loadContext)
-        var settings = problem.metadata.settings
+        var settings = try SolveCommand.applying(overrides, to: problem.metadata.settings)
         if let kmax { settings.maxIterations = kmax }
         if let eps { settings.gradientTolerance = eps }
         let solverInstance = entry.make(settings)
@@ -94,6 +113,7 @@ final class TraceWriter: SolverObserver {
     let threshold: Double
     var buffer = ""
     var pending: String?
+    var pendingIteration = -1
     var failure: Error?
 
     init(path: String, problem: any SmoothProblem, recordEvery: Int, threshold: Double) throws {
@@ -110,6 +130,12 @@ final class TraceWriter: SolverObserver {
     }
 
     func observe(_ record: IterationRecord) {
+        if let row = pending, record.iteration == pendingIteration {
+            // Stopped without a step (Frank-Wolfe, ĝ = 0): the pending row is the last.
+            buffer += row + ",,,,,\n"
+            pending = nil
+            return
+        }
         if let row = pending {
             let s = record.previousStep
             func cell(_ v: Int?) -> String { v.map(String.init) ?? "" }
@@ -126,6 +152,7 @@ final class TraceWriter: SolverObserver {
             pending = nil
         } else {
             pending = row
+            pendingIteration = k
         }
         if buffer.utf8.count >= 1 << 16 { flush() }
     }

@@ -80,6 +80,9 @@ public struct StepSummary: Sendable, Equatable, Codable {
 /// One observation of a run: the iterate x_k with its gradient, plus what the step into
 /// it did. Records come for k = 0 (after ``Solver/start(problem:x0:)``) and after every step.
 ///
+/// A solver that stops without taking a step (Frank-Wolfe when ĝ = 0) sends a last record
+/// with the same k as the one before, now carrying the stop reason.
+///
 /// The buffers are the solver's own and are valid only during the observer call: copy
 /// what you keep. The harness computes f(x_k), sparsity, etc. from them itself.
 public struct IterationRecord {

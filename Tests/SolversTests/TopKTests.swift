@@ -1,0 +1,82 @@
+import XCTest
+import ProblemSuite
+@testable import Solvers
+
+final class TopKTests: XCTestCase {
+    /// The reference: sort indices by (|v| descending, index ascending), keep the first k.
+    func reference(_ v: [Double], _ k: Int) -> [Int] {
+        let key = v.map { $0.isNaN ? Double.infinity : abs($0) }
+        let sorted = v.indices.sorted { key[$0] != key[$1] ? key[$0] > key[$1] : $0 < $1 }
+        return Array(sorted.prefix(min(max(k, 0), v.count))).sorted()
+    }
+
+    func testMatchesSortReferenceOnRandomInputsWithManyTies() {
+        var rng = SuiteRandom(seed: 5, stream: "topk")
+        for trial in 0..<300 {
+            let n = 1 + rng.nextInt(below: 200)
+            let levels = 1 + rng.nextInt(below: 6)   // few distinct magnitudes: many ties
+            let v = (0..<n).map { _ in Double(rng.nextInt(below: levels)) * rng.nextSign() }
+            let k = rng.nextInt(below: n + 2)
+            XCTAssertEqual(TopKSelector.largestMagnitudes(v, count: k), reference(v, k), "trial \(trial), n \(n), k \(k)")
+        }
+    }
+
+    func testAdversarialPatternsReachTheFallbackAndStayCorrect() {
+        let n = 2000
+        let patterns: [String: [Double]] = [
+            "ascending": (0..<n).map(Double.init),
+            "descending": (0..<n).map { Double(n - $0) },
+            "equal": [Double](repeating: 3, count: n),
+            "organ-pipe": (0..<n).map { Double(min($0, n - 1 - $0)) },
+            "sawtooth": (0..<n).map { Double($0 % 7) },
+            "alternating-sign": (0..<n).map { ($0 % 2 == 0 ? 1.0 : -1.0) * Double($0 / 2) },
+        ]
+        for (name, v) in patterns.sorted(by: { $0.key < $1.key }) {
+            for k in [0, 1, 2, 17, n / 2, n - 1, n, n + 5] {
+                XCTAssertEqual(TopKSelector.largestMagnitudes(v, count: k), reference(v, k), "\(name), k \(k)")
+            }
+        }
+    }
+
+    func testTiesGoToLowerIndices() {
+        let v: [Double] = [1, -2, 2, 0, -2, 1]
+        XCTAssertEqual(TopKSelector.largestMagnitudes(v, count: 2), [1, 2])
+        XCTAssertEqual(TopKSelector.largestMagnitudes(v, count: 4), [0, 1, 2, 4])
+        XCTAssertEqual(TopKSelector.largestMagnitudes([5, 5, 5, 5], count: 3), [0, 1, 2])
+    }
+
+    func testNaNRanksFirstAndMaskMatchesSelection() {
+        let v: [Double] = [1, .nan, -7, 3]
+        XCTAssertEqual(TopKSelector.largestMagnitudes(v, count: 2), [1, 2])
+        let s = TopKSelector()
+        var mask = [Bool](repeating: true, count: 6)
+        let w: [Double] = [0.5, -4, 4, 0, 1, -0.5]
+        w.withUnsafeBufferPointer { wp in mask.withUnsafeMutableBufferPointer { s.select(largestMagnitudesOf: wp, count: 3, mask: $0) } }
+        XCTAssertEqual(mask, [false, true, true, false, true, false])
+        // Reuse at a larger then smaller size.
+        let big = (0..<500).map { Double(($0 * 37) % 101) }
+        big.withUnsafeBufferPointer { s.select(largestMagnitudesOf: $0, count: 10) }
+        XCTAssertEqual(Array(s.selected).sorted(), reference(big, 10))
+        w.withUnsafeBufferPointer { s.select(largestMagnitudesOf: $0, count: 1) }
+        XCTAssertEqual(Array(s.selected), [1])
+    }
+
+    func testMedianOfMediansPivotPathDirectly() {
+        // Force the fallback from the first partition (budget 0) through a direct call.
+        var rng = SuiteRandom(seed: 9, stream: "mom")
+        for _ in 0..<50 {
+            let n = 5 + rng.nextInt(below: 400)
+            let v = (0..<n).map { _ in Double(rng.nextInt(below: 20)) }
+            let s = TopKSelector(capacity: n)
+            v.withUnsafeBufferPointer { vp in
+                for i in 0..<n { s.keys[i] = abs(vp[i]); s.order[i] = i }
+            }
+            let target = rng.nextInt(below: n)
+            let p = s.medianOfMedians(0, n - 1)
+            XCTAssert((0..<n).contains(p))
+            s.introselect(lo: 0, hi: n - 1, target: target)
+            let ranked = reference(v, target + 1)
+            XCTAssertEqual((0...target).map { s.order[$0] }.sorted(), ranked)
+        }
+    }
+}
