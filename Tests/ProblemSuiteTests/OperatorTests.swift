@@ -46,17 +46,26 @@ final class OperatorTests: XCTestCase {
             var re = r.normals(m), im = r.normals(m)
             let (re0, im0) = (re, im)
             re.withUnsafeMutableBufferPointer { rp in im.withUnsafeMutableBufferPointer { ip in
-                fft.transform(re: rp.baseAddress!, im: ip.baseAddress!, inverse: false)
+                fft.forward(re: rp.baseAddress!, im: ip.baseAddress!)
             } }
             for k in 0..<m {
+                let at = Int(fft.reversal[k])  // forward leaves X[k] at rev(k)
                 var sr = 0.0, si = 0.0
                 for j in 0..<m {
                     let a = -2 * Double.pi * Double(j * k) / Double(m)
                     sr += re0[j] * cos(a) - im0[j] * sin(a)
                     si += re0[j] * sin(a) + im0[j] * cos(a)
                 }
-                XCTAssertEqual(re[k], sr, accuracy: 1e-10, label)
-                XCTAssertEqual(im[k], si, accuracy: 1e-10, label)
+                XCTAssertEqual(re[at], sr, accuracy: 1e-10, label)
+                XCTAssertEqual(im[at], si, accuracy: 1e-10, label)
+            }
+            // The inverse takes the bit-reversed spectrum back to M·x in natural order.
+            re.withUnsafeMutableBufferPointer { rp in im.withUnsafeMutableBufferPointer { ip in
+                fft.inverse(re: rp.baseAddress!, im: ip.baseAddress!)
+            } }
+            for j in 0..<m {
+                XCTAssertEqual(re[j] / Double(m), re0[j], accuracy: 1e-12, label)
+                XCTAssertEqual(im[j] / Double(m), im0[j], accuracy: 1e-12, label)
             }
         }
     }

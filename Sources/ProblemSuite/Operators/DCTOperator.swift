@@ -63,13 +63,14 @@ public final class DCTOperator: LinearOperator {
                     zr[j] = a < h ? x[2 * a] : x[2 * (n - 1 - a) + 1]
                     zi[j] = b < h ? x[2 * b] : x[2 * (n - 1 - b) + 1]
                 }
-                fft.transform(re: zr, im: zi, inverse: false)
+                fft.forward(re: zr, im: zi)  // Z in bit-reversed order: Z[k] is at rev[k]
                 let s0 = (1 / Double(n)).squareRoot(), s1 = (2 / Double(n)).squareRoot()
+                let rev = fft.reversal
                 for k in 0..<h {
-                    let q = k == 0 ? 0 : h - k
-                    // E = (Z[k] + conj Z[q])/2, O = (Z[k] − conj Z[q])/(2i)
-                    let er = 0.5 * (zr[k] + zr[q]), ei = 0.5 * (zi[k] - zi[q])
-                    let or = 0.5 * (zi[k] + zi[q]), oi = -0.5 * (zr[k] - zr[q])
+                    let pk = Int(rev[k]), pq = Int(rev[k == 0 ? 0 : h - k])
+                    // E = (Z[k] + conj Z[q])/2, O = (Z[k] − conj Z[q])/(2i), q = h − k
+                    let er = 0.5 * (zr[pk] + zr[pq]), ei = 0.5 * (zi[pk] - zi[pq])
+                    let or = 0.5 * (zi[pk] + zi[pq]), oi = -0.5 * (zr[pk] - zr[pq])
                     // t^k O with t = exp(−2πi/n)
                     let c = splitCos[k], s = splitSin[k]
                     let tr = c * or + s * oi, ti = c * oi - s * or
@@ -88,6 +89,7 @@ public final class DCTOperator: LinearOperator {
     func inverse(_ c: UnsafePointer<Double>, _ x: UnsafeMutablePointer<Double>) {
         let n = length, h = n / 2
         let u0 = Double(n).squareRoot(), u1 = (Double(n) / 2).squareRoot()
+        let rev = fft.reversal
         re.withUnsafeMutableBufferPointer { rb in
             im.withUnsafeMutableBufferPointer { ib in
                 let zr = rb.baseAddress!, zi = ib.baseAddress!
@@ -108,11 +110,12 @@ public final class DCTOperator: LinearOperator {
                     let pr = 0.5 * (v0r - v1r), pi = 0.5 * (v0i - v1i)
                     let sc = splitCos[k], ss = splitSin[k]
                     let or = sc * pr - ss * pi, oi = sc * pi + ss * pr
-                    // Z = E + iO
-                    zr[k] = er - oi
-                    zi[k] = ei + or
+                    // Z = E + iO, written in bit-reversed order for the inverse FFT.
+                    let pk = Int(rev[k])
+                    zr[pk] = er - oi
+                    zi[pk] = ei + or
                 }
-                fft.transform(re: zr, im: zi, inverse: true)
+                fft.inverse(re: zr, im: zi)
                 let scale = 1 / Double(h)
                 // z[j] = v[2j] + i v[2j+1]; x[2k] = v[k], x[2k+1] = v[n−1−k].
                 for j in 0..<h {
