@@ -13,9 +13,14 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "ProblemSuite",
-            dependencies: ["TOMLKit"]
+            dependencies: ["TOMLKit", "CZlib"]
         ),
         .executableTarget(
             name: "ProblemSuiteCLI",
