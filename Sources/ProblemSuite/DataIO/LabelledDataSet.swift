@@ -76,7 +76,21 @@ public struct LabelledDataSet: Sendable {
     /// - Throws: ``ProblemSuiteError/dataMismatch(file:reason:)`` if there are more than
     ///   two classes.
     public func signLabels() throws -> [Double] {
-        switch labelCoding {
+        try LabelledDataSet.signLabels(labels, coding: labelCoding, source: source)
+    }
+
+    /// `labels` mapped to ±1 under their detected coding; `source` names the file in errors.
+    public static func signLabels(_ labels: [Double], source: String) throws -> [Double] {
+        var distinct = Set<Double>()
+        for l in labels {
+            distinct.insert(l)
+            if distinct.count > 1000 { break }
+        }
+        return try signLabels(labels, coding: LabelCoding.detect(distinct: Array(distinct)), source: source)
+    }
+
+    static func signLabels(_ labels: [Double], coding: LabelCoding, source: String) throws -> [Double] {
+        switch coding {
         case .signs:
             return labels
         case let .twoClass(negative, _):
