@@ -34,8 +34,14 @@ public enum LIBSVMParser {
     ///   - storage: nil picks dense or CSR by density (``FeatureMatrix/denseThreshold``);
     ///     `"dense"` or `"csr"` forces one.
     public static func parse(path: String, featureCount: Int? = nil, storage: String? = nil) throws -> LabelledDataSet {
+        try parse(path: path, featureCount: featureCount, storage: storage, chunkSize: LineBlocks.chunkSize)
+    }
+
+    /// As ``parse(path:featureCount:storage:)`` with a chosen text-buffer size (tests use
+    /// tiny ones to put chunk boundaries everywhere).
+    static func parse(path: String, featureCount: Int?, storage: String?, chunkSize: Int) throws -> LabelledDataSet {
         var state = ParserState(file: path, featureCount: featureCount)
-        try LineBlocks.read(path: path) { start, end in try state.parseLines(start, end) }
+        try LineBlocks.read(path: path, chunkSize: chunkSize) { start, end in try state.parseLines(start, end) }
         return try state.finish(storage: storage)
     }
 

@@ -5,9 +5,10 @@ enum LineBlocks {
 
     /// Calls `body(start, end)` with consecutive byte ranges that each hold whole lines
     /// (every range but possibly the last ends just after a `\n`).
-    static func read(path: String, _ body: (UnsafePointer<UInt8>, UnsafePointer<UInt8>) throws -> Void) throws {
+    static func read(path: String, chunkSize: Int = LineBlocks.chunkSize,
+                     _ body: (UnsafePointer<UInt8>, UnsafePointer<UInt8>) throws -> Void) throws {
         let reader = try GzipReader(path: path)
-        var capacity = chunkSize
+        var capacity = max(chunkSize, 1)
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
         var filled = 0
