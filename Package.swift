@@ -40,7 +40,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProblemSuiteCLITests",
-            dependencies: ["ProblemSuiteCLI", "ProblemSuite"]
+            dependencies: ["ProblemSuiteCLI", "ProblemSuite", "ProblemSuiteTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
