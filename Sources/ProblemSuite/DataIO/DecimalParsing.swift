@@ -18,11 +18,35 @@ import Darwin
 /// That covers integers and the short decimals data files hold. Any other number is
 /// handed to the C library's `strtod`, which rounds correctly on glibc and Darwin.
 public enum DecimalParsing {
-    /// 10^0 ... 10^22, all exactly representable.
-    @usableFromInline static let powersOfTen: [Double] = (0...22).map { k in
-        var p = 1.0
-        for _ in 0..<k { p *= 10 }
-        return p
+    /// 10^k for 0 ≤ k ≤ 22, all exactly representable. A switch over literals rather than
+    /// a global table, so the hot path has no lazy-initialisation check.
+    @inlinable @inline(__always)
+    static func powerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
     }
 
     /// Parses a number starting at `p` (not past `end`) and advances `p` past it.
@@ -92,7 +116,7 @@ public enum DecimalParsing {
         if mantissa == 0 { return negative ? -0.0 : 0.0 }
         if !dropped && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
             let m = Double(mantissa)
-            let v = exponent >= 0 ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
+            let v = exponent >= 0 ? m * powerOfTen(exponent) : m / powerOfTen(-exponent)
             return negative ? -v : v
         }
         return slowPath(start, p)
