@@ -91,8 +91,9 @@ public final class Runner: @unchecked Sendable {
         let solver = try SolverRegistry.make(task.key.solver, settings: s)
         let trace = TraceObserver(problem: problem, every: s.recordEvery, threshold: s.sparsityThreshold)
         let result = try SolverRun.run(solver, on: problem, from: x0, observer: trace)
-        let classifier = problem as? any HeldOutAccuracy
-        let accuracyOf: (([Double]) -> Double)? = classifier.map { c in { c.testAccuracy(at: $0) } }
+        // Accuracy in percent of the held-out part, for problems that have one.
+        let classifier = (problem as? any HeldOutEvaluation).flatMap { $0.testSampleCount > 0 ? $0 : nil }
+        let accuracyOf: (([Double]) -> Double)? = classifier.map { c in { 100 * c.testAccuracy($0) } }
         let measures = PruningMeasure.measure(problem, solution: result.x, percentages: task.pruning, accuracy: accuracyOf)
         let accuracy = accuracyOf?(result.x)
         var prunable: Double?

@@ -13,6 +13,6 @@ struct ProblemSuiteCommand: ParsableCommand {
         subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self, CheckGradientCommand.self,
                       ExportCommand.self, SolveCommand.self,
                       RunCommand.self, ReproduceCommand.self, ReportCommand.self, CheckCommand.self, MergeCommand.self,
-                      BenchCommand.self]
+                      BenchCommand.self, DataCommand.self]
     )
 }

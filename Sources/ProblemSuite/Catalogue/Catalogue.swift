@@ -170,7 +170,7 @@ public struct Catalogue: Sendable {
         if let missing = Catalogue.missingFiles(of: e, dataDirectory: context.dataDirectory).first {
             throw ProblemSuiteError.missingData(
                 problem: e.name, file: (context.dataDirectory.map { $0 + "/" } ?? "") + missing,
-                hint: "Set --data-dir or PROBLEMSUITE_DATA to a directory holding it, or run `problemsuite data fetch` (see README, 'Data sets').")
+                hint: DataManifest.standardHint(forPath: missing))
         }
         return try e.load(context)
     }

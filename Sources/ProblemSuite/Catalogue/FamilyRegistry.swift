@@ -3,6 +3,7 @@ public enum FamilyRegistry {
     public static let families: [any ProblemFamily.Type] = [
         RandomLeastSquaresFamily.self,
         SparcoFamily.self,
+        ClassificationFamily.self,
     ]
 
     /// The family with identifier `id`.

@@ -1,0 +1,216 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Averaged binary-classification loss over a training set (`spec/problems.md` §4,
+/// paper §3.4):
+///
+///     f(x) = (1/N) Σᵢ ℓ(yᵢ·aᵢᵀx),  yᵢ ∈ {−1, +1},
+///
+/// with ℓ the logistic loss ℓ(t) = log(1 + e^{−t}) (default) or the sigmoid loss
+/// ℓ(t) = (1 − 1/(1 + e^{−t}))² = σ(−t)² (the named non-convex alternative).
+///
+/// - Stability: ℓ and ℓ′ are evaluated without overflow for any t: for t ≥ 0 through
+///   e^{−t}, for t < 0 through e^{t}; log1p keeps accuracy for large |t|.
+/// - One pass: ``computeValueAndGradient(_:into:)`` reads each row once, forming its
+///   margin and adding its gradient term while the row is in cache.
+/// - Storage: dense row-major (SIMD dot/axpy) or CSR, as the data's density chose.
+/// - Determinism: rows are split into a number of blocks that depends only on the
+///   sizes; each block accumulates its own partial sums, added in block order, so every
+///   bit is independent of the thread count.
+/// - No allocation per evaluation (partial sums live in the instance); not thread-safe.
+///
+/// The held-out part (if any) gives ``testAccuracy(_:)``: the fraction of test samples
+/// with sign(aᵢᵀx) = yᵢ, where aᵢᵀx ≥ 0 predicts +1.
+public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
+    /// The per-sample loss.
+    public enum Loss: String, CaseIterable, Sendable {
+        /// log(1 + e^{−t}): convex, the paper's (3.4).
+        case logistic
+        /// (1 − σ(t))² = σ(−t)²: bounded and non-convex.
+        case sigmoid
+    }
+
+    public let metadata: ProblemMetadata
+    public let evaluations = EvaluationCounter()
+    /// Training features, one row per sample (with the bias column if any).
+    public let features: FeatureMatrix
+    /// Training labels, ±1.
+    public let labels: [Double]
+    public let loss: Loss
+    /// Held-out features and labels (same columns as `features`).
+    public let testFeatures: FeatureMatrix?
+    public let testLabels: [Double]
+
+    /// Row blocks: a function of the sizes only.
+    @usableFromInline let blocks: Int
+    @usableFromInline var partialGradients: [Double]
+    @usableFromInline var partialValues: [Double]
+
+    /// - Precondition: labels are ±1 and match the rows; test columns match.
+    public init(features: FeatureMatrix, labels: [Double], loss: Loss = .logistic,
+                testFeatures: FeatureMatrix? = nil, testLabels: [Double] = [], metadata: ProblemMetadata) {
+        precondition(features.rowCount == labels.count && features.rowCount > 0, "one label per training row")
+        precondition(labels.allSatisfy { $0 == 1 || $0 == -1 }, "labels must be ±1")
+        precondition(testFeatures.map { $0.columnCount == features.columnCount && $0.rowCount == testLabels.count } ?? testLabels.isEmpty,
+                     "test features must match the training columns and test labels")
+        precondition(metadata.dimension == features.columnCount, "metadata dimension must be the number of columns")
+        self.features = features
+        self.labels = labels
+        self.loss = loss
+        self.testFeatures = testFeatures
+        self.testLabels = testLabels
+        self.metadata = metadata
+        let work: Int
+        switch features {
+        case .dense(let m): work = m.rows * m.columns
+        case .sparse(let s): work = s.nonzeroCount + s.rows
+        }
+        blocks = work >= (1 << 18) ? min(16, features.rowCount) : 1
+        partialGradients = [Double](repeating: 0, count: (blocks - 1) * features.columnCount)
+        partialValues = [Double](repeating: 0, count: blocks)
+    }
+
+    /// ℓ(t) and ℓ′(t) for the logistic loss, stable for every t.
+    @inlinable @inline(__always)
+    public static func logistic(_ t: Double) -> (value: Double, slope: Double) {
+        if t >= 0 {
+            let e = exp(-t)
+            return (log1p(e), -e / (1 + e))
+        }
+        let e = exp(t)
+        return (log1p(e) - t, -1 / (1 + e))
+    }
+
+    /// ℓ(t) = σ(−t)² and ℓ′(t) = −2σ(−t)²σ(t) for the sigmoid loss, stable for every t.
+    @inlinable @inline(__always)
+    public static func sigmoid(_ t: Double) -> (value: Double, slope: Double) {
+        let s: Double  // σ(−t) = 1 / (1 + e^{t})
+        if t >= 0 {
+            let e = exp(-t)
+            s = e / (1 + e)
+        } else {
+            s = 1 / (1 + exp(t))
+        }
+        return (s * s, -2 * s * s * (1 - s))
+    }
+
+    public func computeValue(_ x: UnsafeBufferPointer<Double>) -> Double {
+        evaluate(x, nil)
+    }
+
+    public func computeValueAndGradient(_ x: UnsafeBufferPointer<Double>,
+                                        into gradient: UnsafeMutableBufferPointer<Double>) -> Double {
+        evaluate(x, gradient.baseAddress)
+    }
+
+    @inlinable
+    static func range(_ b: Int, of count: Int, _ m: Int) -> Range<Int> {
+        (b * m / count)..<((b + 1) * m / count)
+    }
+
+    /// f(x), and ∇f(x) into `gradient` when it is not nil.
+    @usableFromInline
+    func evaluate(_ x: UnsafeBufferPointer<Double>, _ gradient: UnsafeMutablePointer<Double>?) -> Double {
+        let n = features.columnCount, rows = labels.count, nb = blocks
+        let scale = 1 / Double(rows)
+        let logistic = loss == .logistic
+        let total: Double = labels.withUnsafeBufferPointer { yb in
+            partialValues.withUnsafeMutableBufferPointer { pvb in
+                partialGradients.withUnsafeMutableBufferPointer { pgb in
+                    let y = yb.baseAddress!, pv = pvb.baseAddress!, pg = pgb.baseAddress
+                    let xp = x.baseAddress!
+                    switch features {
+                    case .dense(let m):
+                        m.storage.withUnsafeBufferPointer { ab in
+                            let a = ab.baseAddress!
+                            Parallel.forEach(nb) { blk in
+                                let out: UnsafeMutablePointer<Double>? = gradient.map { blk == 0 ? $0 : pg! + (blk - 1) * n }
+                                out?.update(repeating: 0, count: n)
+                                var sum = 0.0
+                                for i in LogisticRegressionProblem.range(blk, of: nb, rows) {
+                                    let row = a + i * n
+                                    let t = y[i] * DenseKernels.dot(row, xp, n)
+                                    let (l, s) = logistic ? LogisticRegressionProblem.logistic(t) : LogisticRegressionProblem.sigmoid(t)
+                                    sum += l
+                                    if let out { DenseKernels.axpy(scale * y[i] * s, row, out, n) }
+                                }
+                                pv[blk] = sum
+                            }
+                        }
+                    case .sparse(let csr):
+                        csr.rowStart.withUnsafeBufferPointer { rsb in
+                            csr.columnIndices.withUnsafeBufferPointer { cb in
+                                csr.values.withUnsafeBufferPointer { vb in
+                                    let rs = rsb.baseAddress!, c = cb.baseAddress, v = vb.baseAddress
+                                    Parallel.forEach(nb) { blk in
+                                        let out: UnsafeMutablePointer<Double>? = gradient.map { blk == 0 ? $0 : pg! + (blk - 1) * n }
+                                        out?.update(repeating: 0, count: n)
+                                        var sum = 0.0
+                                        for i in LogisticRegressionProblem.range(blk, of: nb, rows) {
+                                            let lo = rs[i], hi = rs[i + 1]
+                                            var dot = 0.0
+                                            for k in lo..<hi { dot += v![k] * xp[Int(c![k])] }
+                                            let t = y[i] * dot
+                                            let (l, s) = logistic ? LogisticRegressionProblem.logistic(t) : LogisticRegressionProblem.sigmoid(t)
+                                            sum += l
+                                            if let out {
+                                                let w = scale * y[i] * s
+                                                for k in lo..<hi { out[Int(c![k])] += w * v![k] }
+                                            }
+                                        }
+                                        pv[blk] = sum
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    if let gradient, nb > 1 {
+                        // Add the partial gradients in block order; columns split across threads.
+                        let parts = min(8, max(1, n / 512))
+                        Parallel.forEach(parts) { t in
+                            let cols = LogisticRegressionProblem.range(t, of: parts, n)
+                            for blk in 1..<nb {
+                                DenseKernels.axpy(1, pg! + (blk - 1) * n + cols.lowerBound, gradient + cols.lowerBound, cols.count)
+                            }
+                        }
+                    }
+                    var f = 0.0
+                    for blk in 0..<nb { f += pv[blk] }
+                    return f
+                }
+            }
+        }
+        return total * scale
+    }
+
+    // MARK: - Accuracy
+
+    public var testSampleCount: Int { testLabels.count }
+
+    /// Fraction of rows of `a` whose predicted sign (aᵢᵀx ≥ 0 → +1) equals the label.
+    public static func accuracy(_ a: FeatureMatrix, _ y: [Double], _ x: [Double]) -> Double {
+        precondition(x.count == a.columnCount, "x has \(x.count) entries, expected \(a.columnCount)")
+        guard !y.isEmpty else { return .nan }
+        var correct = 0
+        for i in 0..<y.count {
+            var dot = 0.0
+            a.forEachNonzero(inRow: i) { j, v in dot += v * x[j] }
+            if (dot >= 0 ? 1.0 : -1.0) == y[i] { correct += 1 }
+        }
+        return Double(correct) / Double(y.count)
+    }
+
+    public func testAccuracy(_ x: [Double]) -> Double {
+        guard let testFeatures else { return .nan }
+        return LogisticRegressionProblem.accuracy(testFeatures, testLabels, x)
+    }
+
+    public func trainingAccuracy(_ x: [Double]) -> Double {
+        LogisticRegressionProblem.accuracy(features, labels, x)
+    }
+}

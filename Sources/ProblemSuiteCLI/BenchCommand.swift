@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import ProblemSuite
+import Solvers
+
+/// One benchmark kernel: a name, the sizes, the bytes it must move per call, and a
+/// closure that prepares the data (untimed) and returns the timed body.
+struct BenchKernel {
+    var name: String
+    var summary: String
+    var m: Int?
+    var n: Int?
+    /// Bytes a call must read at the least (for GB/s of memory-bound kernels), or nil.
+    var bytesPerCall: Double?
+    /// The peer script and arguments measuring the same thing (under ../shared/bench/peers).
+    var peer: String?
+    var prepare: (_ suite: SuiteOptions) throws -> () -> Void
+}
+
+/// What one benchmark measured, as one JSON line (the peers' format, plus the suite's fields).
+struct BenchResult: Encodable {
+    var suite = "problemsuite"
+    var kernel: String
+    var m: Int?
+    var n: Int?
+    var median_s: Double
+    var best_s: Double
+    var runs: Int
+    var bytes_per_call: Double?
+    var gb_s: Double?
+    var threads: Int
+    var peer: String?
+}
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Time the suite's kernels the way ../shared/bench/peers time the peers.",
+        discussion: "Median and best time per call, bytes moved and GB/s. Use a release build. Benchmarks/compare.sh runs each beside its peer.")
+
+    @OptionGroup var suite: SuiteOptions
+    @Argument(help: "Kernels to run (default: all whose data are present). See --list.") var kernels: [String] = []
+    @Option(help: "Minimum timing time per kernel, in seconds.") var minTime: Double = 1
+    @Flag(help: "List the kernels.") var list = false
+    @Flag(help: "One JSON line per kernel (the peers' format).") var json = false
+
+    func validate() throws {
+        guard minTime > 0 else { throw ValidationError("--min-time must be positive") }
+        let known = BenchKernels.all.map(\.name)
+        for k in kernels where !known.contains(k) {
+            let close = NameSuggestion.closest(to: k, among: known)
+            throw ValidationError("unknown kernel '\(k)'" + (close.isEmpty ? "" : "; did you mean '\(close[0])'?") + " (see --list)")
+        }
+    }
+
+    func run() throws {
+        if list {
+            print(table(["kernel", "what", "peer"], BenchKernels.all.map { [$0.name, $0.summary, $0.peer ?? "-"] }))
+            return
+        }
+        let chosen = kernels.isEmpty ? BenchKernels.all : BenchKernels.all.filter { kernels.contains($0.name) }
+        var rows: [[String]] = []
+        for k in chosen {
+            let body: () -> Void
+            do { body = try k.prepare(suite) } catch {
+                if kernels.isEmpty { FileHandle.standardError.write(Data("skipping \(k.name): \(error)\n".utf8)); continue }
+                throw error
+            }
+            let (median, best, runs) = timeBench(minTime, body)
+            let r = BenchResult(kernel: k.name, m: k.m, n: k.n, median_s: median, best_s: best, runs: runs,
+                                bytes_per_call: k.bytesPerCall, gb_s: k.bytesPerCall.map { $0 / median / 1e9 },
+                                threads: Parallel.maxThreads, peer: k.peer)
+            if json {
+                let e = JSONEncoder()
+                e.outputFormatting = [.sortedKeys]
+                print(String(decoding: try e.encode(r), as: UTF8.self))
+            } else {
+                rows.append([k.name, formatSeconds(median), formatSeconds(best), String(runs), r.gb_s.map { String(format: "%.2f", $0) } ?? "-"])
+            }
+        }
+        if !json { print(table(["kernel", "median", "best", "runs", "GB/s"], rows)) }
+    }
+}
+
+/// Median and best of repeated calls lasting at least `minTime` in all (one warm-up call).
+func timeBench(_ minTime: Double, _ body: () -> Void) -> (Double, Double, Int) {
+    body()
+    var samples: [Double] = []
+    let start = monotonicSeconds()
+    repeat {
+        let t = monotonicSeconds()
+        body()
+        samples.append(monotonicSeconds() - t)
+    } while (monotonicSeconds() - start < minTime || samples.count < 3) && samples.count < 1_000_000
+    samples.sort()
+    return (samples[samples.count / 2], samples[0], samples.count)
+}
+
+/// The kernels `bench` knows.
+enum BenchKernels {
+    static var all: [BenchKernel] {
+        [denseLeastSquares(1024, 4096), denseLeastSquares(4096, 8192), partialDCT(2000, 8192), solveA1()]
+            + extraKernels
+    }
+
+    /// Kernels contributed by other families' files (data loading, logistic, K-SVD).
+    static var extraKernels: [BenchKernel] { [] }
+
+    static func denseLeastSquares(_ m: Int, _ n: Int) -> BenchKernel {
+        BenchKernel(name: "ls-dense-fg-\(m)x\(n)", summary: "f+∇f of ½‖Ax−b‖², dense Gaussian A (fused, one pass over A)",
+                    m: m, n: n, bytesPerCall: Double(8 * m * n), peer: "ls_gradient.py \(m) \(n)") { _ in
+            var rng = SuiteRandom(seed: 0, stream: "bench/ls")
+            let op = DenseOperator(DenseMatrix(rows: m, columns: n, storage: rng.normals(m * n, scale: 1 / Double(m).squareRoot())))
+            let meta = ProblemMetadata(name: "bench", family: "bench", dimension: n, rows: m, classification: "", seed: 0)
+            let problem = LeastSquaresProblem(operator: op, rhs: rng.normals(m), metadata: meta)
+            let x = rng.normals(n)
+            var g = [Double](repeating: 0, count: n)
+            return { _ = problem.valueAndGradient(at: x, into: &g) }
+        }
+    }
+
+    static func partialDCT(_ m: Int, _ n: Int) -> BenchKernel {
+        BenchKernel(name: "partial-dct-fg-\(m)x\(n)", summary: "f+∇f with m random rows of the orthonormal DCT-II (SPARCO12)",
+                    m: m, n: n, bytesPerCall: nil, peer: "dct_gradient.py \(m) \(n)") { _ in
+            var rng = SuiteRandom(seed: 0, stream: "bench/dct")
+            let op = ComposedOperator(RowRestriction(rows: rng.sortedSample(m, from: n), of: n), DCTOperator(length: n))
+            let meta = ProblemMetadata(name: "bench", family: "bench", dimension: n, rows: m, classification: "", seed: 0)
+            let problem = LeastSquaresProblem(operator: op, rhs: rng.normals(m), metadata: meta)
+            let x = rng.normals(n)
+            var g = [Double](repeating: 0, count: n)
+            return { _ = problem.valueAndGradient(at: x, into: &g) }
+        }
+    }
+
+    static func solveA1() -> BenchKernel {
+        BenchKernel(name: "solve-prunadag-v3-A1", summary: "one full prunAdag-V3 solve of A1 from run 0 (kmax 1000, eps 1e-4)",
+                    m: 256, n: 1024, bytesPerCall: nil, peer: nil) { suite in
+            let problem = try suite.catalogue().load("A1")
+            let x0 = problem.startingPoint(run: 0)
+            return { _ = try? SolverRun.run(SolverRegistry.make("prunadag-v3", settings: problem.metadata.settings), on: problem, from: x0) }
+        }
+    }
+}
