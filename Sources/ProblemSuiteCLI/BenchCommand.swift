@@ -42,6 +42,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Minimum timing time per kernel, in seconds.") var minTime: Double = 1
     @Flag(help: "List the kernels.") var list = false
     @Flag(help: "One JSON line per kernel (the peers' format).") var json = false
+    @Flag(help: "Run each kernel's peer script right after it and print the ratio table (suite / peer) and the fraction of the measured read bandwidth.")
+    var compare = false
+    @Option(help: "Directory of the peer scripts (default: ../shared/bench/peers beside the repository).")
+    var peers: String?
 
     func validate() throws {
         guard minTime > 0 else { throw ValidationError("--min-time must be positive") }
@@ -58,6 +62,7 @@ struct BenchCommand: ParsableCommand {
             return
         }
         let chosen = kernels.isEmpty ? BenchKernels.all : BenchKernels.all.filter { kernels.contains($0.name) }
+        if compare { try runComparison(chosen); return }
         var rows: [[String]] = []
         for k in chosen {
             let body: () -> Void
@@ -78,6 +83,57 @@ struct BenchCommand: ParsableCommand {
             }
         }
         if !json { print(table(["kernel", "median", "best", "runs", "GB/s"], rows)) }
+    }
+}
+
+extension BenchCommand {
+    var peerDirectory: String { peers ?? SuitePaths.sharedDirectory + "/bench/peers" }
+
+    /// Runs `python3 SCRIPT ARGS` in the peer directory and returns its JSON line.
+    func runPeer(_ command: String) throws -> [String: Any] {
+        var args = command.split(separator: " ").map(String.init)
+        args = args.map { $0.replacingOccurrences(of: "DATA/", with: suite.dataDirectory + "/") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3"] + args
+        p.currentDirectoryURL = URL(fileURLWithPath: peerDirectory)
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0,
+              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+              let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            throw ValidationError("peer `python3 \(args.joined(separator: " "))` in \(peerDirectory) failed (status \(p.terminationStatus))")
+        }
+        return json
+    }
+
+    /// Suite and peer side by side, kernel by kernel, then the table.
+    func runComparison(_ chosen: [BenchKernel]) throws {
+        let bandwidth = try runPeer("bandwidth.py")
+        let readGBs = (bandwidth["median_gb_s"] as? Double) ?? .nan
+        print(String(format: "read bandwidth (bandwidth.py): %.2f GB/s median, %.2f GB/s best; suite threads: %d",
+                     readGBs, (bandwidth["best_gb_s"] as? Double) ?? .nan, Parallel.maxThreads))
+        var rows: [[String]] = []
+        for k in chosen {
+            let body: () -> Void
+            do { body = try k.prepare(suite) } catch {
+                FileHandle.standardError.write(Data("skipping \(k.name): \(error)\n".utf8))
+                continue
+            }
+            let (median, _, _) = timeBench(minTime, body)
+            var peerMedian: Double?
+            if let peer = k.peer { peerMedian = try runPeer(peer)["median_s"] as? Double }
+            let gbs = k.bytesPerCall.map { $0 / median / 1e9 }
+            rows.append([k.name, formatSeconds(median), peerMedian.map(formatSeconds) ?? "-",
+                         peerMedian.map { String(format: "%.2f", median / $0) } ?? "-",
+                         gbs.map { String(format: "%.2f", $0) } ?? "-",
+                         gbs.map { String(format: "%.0f%%", 100 * $0 / readGBs) } ?? "-",
+                         k.peer ?? "-"])
+        }
+        print(table(["kernel", "suite", "peer", "suite/peer", "GB/s", "of bandwidth", "peer script"], rows))
     }
 }
 
@@ -103,7 +159,7 @@ enum BenchKernels {
     }
 
     /// Kernels contributed by other families' files (data loading, logistic, K-SVD).
-    static var extraKernels: [BenchKernel] { [] }
+    static var extraKernels: [BenchKernel] { dataKernels }
 
     static func denseLeastSquares(_ m: Int, _ n: Int) -> BenchKernel {
         BenchKernel(name: "ls-dense-fg-\(m)x\(n)", summary: "f+∇f of ½‖Ax−b‖², dense Gaussian A (fused, one pass over A)",

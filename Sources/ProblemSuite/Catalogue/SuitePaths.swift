@@ -36,6 +36,13 @@ public enum SuitePaths {
         return home
     }
 
+    /// The project's `shared/` directory beside the repository (spec, papers, data, peer
+    /// benchmarks): `$PROBLEMSUITE_SHARED`, else `../shared` from the repository root.
+    public static var sharedDirectory: String {
+        if let env = ProcessInfo.processInfo.environment["PROBLEMSUITE_SHARED"], !env.isEmpty { return env }
+        return URL(fileURLWithPath: buildTimeRoot + "/../shared").standardizedFileURL.path
+    }
+
     /// The cache directory: `$PROBLEMSUITE_CACHE`, else `~/.problemsuite/cache`.
     public static func cacheDirectory(explicit: String? = nil) -> String {
         if let explicit { return explicit }
