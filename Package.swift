@@ -15,8 +15,9 @@ let package = Package(
     targets: [
         .target(
             name: "ProblemSuite",
-            dependencies: ["TOMLKit"]
+            dependencies: ["TOMLKit", "CSparseKernels"]
         ),
+        .target(name: "CSparseKernels"),
         .executableTarget(
             name: "ProblemSuiteCLI",
             dependencies: [
