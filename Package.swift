@@ -16,9 +16,14 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "ProblemSuite",
-            dependencies: ["TOMLKit", "CSparseKernels"],
+            dependencies: ["TOMLKit", "CZlib", "CSparseKernels"],
             // Numerical kernels are optimised even in debug builds, so that `swift test`
             // (a debug build) runs the whole suite in minutes rather than hours.
             swiftSettings: optimisedAlways
