@@ -11,6 +11,6 @@ struct ProblemSuiteCommand: ParsableCommand {
         directory (--data-dir, else $PROBLEMSUITE_DATA, else ./data or ../shared/data).
         """,
         subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self, CheckGradientCommand.self,
-                      ExportCommand.self, DataCommand.self]
+                      ExportCommand.self, DataCommand.self, KSVDCommand.self, PictureCommand.self]
     )
 }

@@ -2,6 +2,7 @@
 public enum FamilyRegistry {
     public static let families: [any ProblemFamily.Type] = [
         RandomLeastSquaresFamily.self,
+        SparseCodingFamily.self,
     ]
 
     /// The family with identifier `id`.
