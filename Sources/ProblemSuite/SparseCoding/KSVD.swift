@@ -255,7 +255,8 @@ public enum KSVD {
             }
             let updateSum = representationErrors(signals, d, codes, n, into: &errors)
             let updateError = (updateSum / totalNorm2).squareRoot()
-            omp.setDictionary(d)
+            // The next coding's Gram matrix (not needed after the last iteration).
+            if iteration < options.iterations { omp.setDictionary(d) }
 
             // KSVD-Box's cleardict, before the next coding.
             var cleared = 0
