@@ -67,12 +67,12 @@ public enum SparseCodingFamily: ProblemFamily {
             summary: "½‖y−Dx‖², y = MNIST test image \(p.image), D 784×\(o.atoms) by K-SVD (T = \(o.sparsity), \(o.iterations) it., \(p.dictionary.trainingCount) images)")
         return ProblemEntry(metadata: metadata, sourceFile: d.file,
                             requiredFiles: [p.dictionary.trainingFile, p.testFile]) { context in
-            try load(p, metadata: metadata, context: context)
+            try load(p, metadata: metadata, file: d.file, context: context)
         }
     }
 
     /// Loads the dictionary (cached or trained) and the test image, and builds the problem.
-    public static func load(_ p: Parameters, metadata: ProblemMetadata, context: LoadContext) throws -> SparseCodingProblem {
+    public static func load(_ p: Parameters, metadata: ProblemMetadata, file: String, context: LoadContext) throws -> SparseCodingProblem {
         guard let dataDirectory = context.dataDirectory else {
             throw ProblemSuiteError.missingData(problem: metadata.name, file: p.testFile,
                                                 hint: "No data directory; set --data-dir or PROBLEMSUITE_DATA.")
@@ -80,7 +80,7 @@ public enum SparseCodingFamily: ProblemFamily {
         let testPath = dataDirectory + "/" + p.testFile
         let images = try MNISTImages(path: testPath)
         guard p.image < images.count else {
-            throw ProblemSuiteError.invalidParameter(file: metadata.name, context: "instance \"\(metadata.name)\"", key: "image",
+            throw ProblemSuiteError.invalidParameter(file: file, context: "instance \"\(metadata.name)\"", key: "image",
                                                      value: String(p.image), reason: "\(p.testFile) holds \(images.count) images")
         }
         guard images.length == 784 else {
