@@ -23,11 +23,13 @@ let package = Package(
         ),
         .target(
             name: "ProblemSuite",
-            dependencies: ["TOMLKit", "CZlib"],
+            dependencies: ["TOMLKit", "CZlib", "CSparseKernels"],
             // Numerical kernels are optimised even in debug builds, so that `swift test`
             // (a debug build) runs the whole suite in minutes rather than hours.
             swiftSettings: optimisedAlways
         ),
+        // The dense-product micro-kernel (AVX2 + FMA chosen at run time, portable C otherwise).
+        .target(name: "CSparseKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .executableTarget(
             name: "ProblemSuiteCLI",
             dependencies: [

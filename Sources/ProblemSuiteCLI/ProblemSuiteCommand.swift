@@ -13,6 +13,7 @@ struct ProblemSuiteCommand: ParsableCommand {
         subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self, CheckGradientCommand.self,
                       ExportCommand.self, SolveCommand.self,
                       RunCommand.self, ReproduceCommand.self, ReportCommand.self, CheckCommand.self, MergeCommand.self,
-                      BenchCommand.self, DataCommand.self]
+                      BenchCommand.self, DataCommand.self,
+                      KSVDCommand.self, PictureCommand.self]
     )
 }

@@ -4,6 +4,7 @@ public enum FamilyRegistry {
         RandomLeastSquaresFamily.self,
         SparcoFamily.self,
         ClassificationFamily.self,
+        SparseCodingFamily.self,
     ]
 
     /// The family with identifier `id`.
