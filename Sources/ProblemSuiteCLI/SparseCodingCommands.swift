@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Harness
 import ProblemSuite
 
 /// `problemsuite ksvd`: train (or fetch from the cache) a K-SVD dictionary on MNIST, with
@@ -143,6 +144,10 @@ struct PictureCommand: ParsableCommand {
     @OptionGroup var suite: SuiteOptions
     @Argument(help: "A sparse-coding problem (e.g. MNISTSC0).") var name: String
     @Option(help: "Solution vector (.npy, float64, K values).") var x: String?
+    @Option(help: "A results directory whose experiment kept its solutions (e.g. results/sparse-coding); take the solution of --solver, run --run.")
+    var results: String?
+    @Option(help: "With --results: the solver whose solution is drawn.") var solver = "prunadag-v1"
+    @Option(name: .customLong("run"), help: "With --results: the run.") var runIndex = 0
     @Option(help: "Compute the solution: least-squares or omp.") var solve = "least-squares"
     @Option(help: "Conjugate-gradient iterations for --solve least-squares.") var cgIterations = 300
     @Option(help: "Pruning percentages, comma-separated.") var prune = "0,20,40,60,70,80,90"
@@ -175,6 +180,17 @@ struct PictureCommand: ParsableCommand {
         if let x {
             solution = try readNPYVector(x, count: problem.dimension)
             source = x
+        } else if let results {
+            let key = TaskKey(problem: problem.name, solver: solver, run: runIndex)
+            let records = try ResultStore(root: results).all()
+            guard let record = records.first(where: { $0.key == key }) else {
+                throw ValidationError("\(results): no stored result for \(key)")
+            }
+            guard let kept = record.solution, kept.count == problem.dimension else {
+                throw ValidationError("\(results): the result for \(key) kept no solution (set keep_solutions = true in the experiment)")
+            }
+            solution = kept
+            source = "\(solver), run \(runIndex), from \(results)"
         } else if solve == "omp" {
             let k = problem.dimension, n = problem.image.count
             let omp = BatchOMP(dictionary: problem.atoms, atoms: k, length: n)
