@@ -41,6 +41,7 @@ struct BenchCommand: ParsableCommand {
     @Argument(help: "Kernels to run (default: all whose data are present). See --list.") var kernels: [String] = []
     @Option(help: "Minimum timing time per kernel, in seconds.") var minTime: Double = 1
     @Flag(help: "List the kernels.") var list = false
+    @Flag(help: "Time f+∇f of each family at several sizes and fit the exponent of the growth with n.") var scaling = false
     @Flag(help: "One JSON line per kernel (the peers' format).") var json = false
     @Flag(help: "Run each kernel's peer script right after it and print the ratio table (suite / peer) and the fraction of the measured read bandwidth.")
     var compare = false
@@ -59,6 +60,10 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if list {
             print(table(["kernel", "what", "peer"], BenchKernels.all.map { [$0.name, $0.summary, $0.peer ?? "-"] }))
+            return
+        }
+        if scaling {
+            print(table(["family", "sizes", "n: time per f+∇f", "fitted exponent"], BenchScaling.run(minTime: minTime)))
             return
         }
         let chosen = kernels.isEmpty ? BenchKernels.all : BenchKernels.all.filter { kernels.contains($0.name) }
@@ -125,7 +130,10 @@ extension BenchCommand {
             }
             let (median, _, _) = timeBench(minTime, body)
             var peerMedian: Double?
-            if let peer = k.peer { peerMedian = try runPeer(peer)["median_s"] as? Double }
+            if let peer = k.peer {
+                let result = try runPeer(peer)
+                peerMedian = (result["median_s"] as? Double) ?? (result["seconds"] as? Double)
+            }
             let gbs = k.bytesPerCall.map { $0 / median / 1e9 }
             rows.append([k.name, formatSeconds(median), peerMedian.map(formatSeconds) ?? "-",
                          peerMedian.map { String(format: "%.2f", median / $0) } ?? "-",
@@ -159,7 +167,7 @@ enum BenchKernels {
     }
 
     /// Kernels contributed by other families' files (data loading, logistic, K-SVD).
-    static var extraKernels: [BenchKernel] { dataKernels }
+    static var extraKernels: [BenchKernel] { dataKernels + sparseCodingKernels }
 
     static func denseLeastSquares(_ m: Int, _ n: Int) -> BenchKernel {
         BenchKernel(name: "ls-dense-fg-\(m)x\(n)", summary: "f+∇f of ½‖Ax−b‖², dense Gaussian A (fused, one pass over A)",

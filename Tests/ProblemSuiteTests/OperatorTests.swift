@@ -105,8 +105,11 @@ final class OperatorTests: XCTestCase {
 
     func testDenseKernelsAreIndependentOfThreadCount() {
         var r = testRandom()
-        let op = DenseOperator(DenseMatrix(rows: 513, columns: 1031, storage: r.normals(513 * 1031)))
-        let x = r.normals(1031), b = r.normals(513), y = r.normals(513)
+        // Above Parallel.minimumParallelWork, so that 4 threads really run in parallel.
+        let m = 1027
+        XCTAssertGreaterThan(m * 1031, Parallel.minimumParallelWork)
+        let op = DenseOperator(DenseMatrix(rows: m, columns: 1031, storage: r.normals(m * 1031)))
+        let x = r.normals(1031), b = r.normals(m), y = r.normals(m)
         func run() -> ([Double], [Double], [Double], Double) {
             var g = [Double](repeating: 0, count: 1031)
             let f = x.withUnsafeBufferPointer { xp in b.withUnsafeBufferPointer { bp in
@@ -125,7 +128,7 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(one.3.bitPattern, four.3.bitPattern)
         // And the fused kernel agrees with the two-pass definition.
         var res = op.apply(x)
-        for i in 0..<513 { res[i] -= b[i] }
+        for i in 0..<m { res[i] -= b[i] }
         XCTAssertLessThan(maxRelativeDifference(one.2, op.applyAdjoint(res)), 1e-12)
         XCTAssertEqual(one.3, 0.5 * DenseKernels.dot(res, res), accuracy: 1e-10 * one.3)
     }

@@ -37,7 +37,7 @@ public final class DenseOperator: LinearOperator {
         let m = rowCount, n = columnCount, parts = min(slices, max(1, m))
         matrix.storage.withUnsafeBufferPointer { a in
             let ab = a.baseAddress!, xb = x.baseAddress!, yb = y.baseAddress!
-            Parallel.forEach(parts) { t in
+            Parallel.forEach(parts, work: m * n) { t in
                 for i in DenseOperator.range(t, of: parts, m) { yb[i] = DenseKernels.dot(ab + i * n, xb, n) }
             }
         }
@@ -49,7 +49,7 @@ public final class DenseOperator: LinearOperator {
         matrix.storage.withUnsafeBufferPointer { a in
             let ab = a.baseAddress!, xb = x.baseAddress!, yb = y.baseAddress!
             // Columns split into slices: each output entry sums over rows in row order.
-            Parallel.forEach(parts) { t in
+            Parallel.forEach(parts, work: m * n) { t in
                 let cols = DenseOperator.range(t, of: parts, n)
                 let c0 = cols.lowerBound, width = cols.count
                 (xb + c0).update(repeating: 0, count: width)
@@ -71,7 +71,7 @@ public final class DenseOperator: LinearOperator {
                 residual.withUnsafeMutableBufferPointer { res in
                     let ab = a.baseAddress!, xb = x.baseAddress!, bb = b.baseAddress!
                     let gb = gradient.baseAddress!, pb = part.baseAddress, rb = res.baseAddress!
-                    Parallel.forEach(nb) { blk in
+                    Parallel.forEach(nb, work: m * n) { blk in
                         let out = blk == 0 ? gb : pb! + (blk - 1) * n
                         out.update(repeating: 0, count: n)
                         let rows = DenseOperator.range(blk, of: nb, m)
@@ -95,7 +95,7 @@ public final class DenseOperator: LinearOperator {
                     if nb > 1 {
                         // Sum partials in block order, columns split across threads.
                         let parts = min(8, max(1, n / 512))
-                        Parallel.forEach(parts) { t in
+                        Parallel.forEach(parts, work: m * n) { t in
                             let cols = DenseOperator.range(t, of: parts, n)
                             for blk in 1..<nb {
                                 DenseKernels.axpy(1, pb! + (blk - 1) * n + cols.lowerBound, gb + cols.lowerBound, cols.count)

@@ -22,11 +22,17 @@ public enum Parallel {
         set { storage.store(max(1, newValue), ordering: .relaxed) }
     }
 
-    /// Runs `body(0) ... body(tasks-1)`, on up to ``maxThreads`` threads.
+    /// Below this much work (in multiply-adds, say) a kernel runs on the calling thread:
+    /// waking a second thread costs more than it saves. The split into pieces, and so the
+    /// result, is the same either way.
+    public static let minimumParallelWork = 1 << 20
+
+    /// Runs `body(0) ... body(tasks-1)`, on up to ``maxThreads`` threads when `work` is at
+    /// least ``minimumParallelWork``, else in order on the calling thread.
     /// The tasks must write disjoint memory.
-    public static func forEach(_ tasks: Int, _ body: (Int) -> Void) {
+    public static func forEach(_ tasks: Int, work: Int = .max, _ body: (Int) -> Void) {
         if tasks <= 0 { return }
-        if tasks == 1 || maxThreads == 1 {
+        if tasks == 1 || maxThreads == 1 || work < minimumParallelWork {
             for t in 0..<tasks { body(t) }
             return
         }
