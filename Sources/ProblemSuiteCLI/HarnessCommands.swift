@@ -100,6 +100,7 @@ struct ReproduceCommand: ParsableCommand {
             all = all.filter { experiments.contains($0.name) }
         }
         var failed = false
+        var reports: [String] = []
         for e in all {
             print("== \(e.name): \(e.title)")
             let plan = try Plan.make(catalogue: catalogue, dataDirectory: suite.dataDirectory, problems: e.problems, solvers: e.solvers,
@@ -109,7 +110,9 @@ struct ReproduceCommand: ParsableCommand {
             let summary = try opts.execute(plan, context: suite.loadContext)
             failed = failed || !summary.failures.isEmpty
             try ReportCommand.writeReport(from: opts.out)
+            reports.append(opts.out + "/report/index.html")
         }
+        print("reports:\n" + reports.map { "  " + $0 }.joined(separator: "\n"))
         if failed { throw ExitCode.failure }
     }
 }
