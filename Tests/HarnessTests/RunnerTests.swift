@@ -120,3 +120,32 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(stripped(try merged.all()), stripped(try full.all()))
     }
 }
+
+final class ClassificationHarnessTests: XCTestCase {
+    /// Classification results carry test accuracy at every pruning level and the largest
+    /// level within one point of the unpruned accuracy (runs when the data are present).
+    func testAccuracyMeasuresOnREGED0() throws {
+        let catalogue = try Catalogue.standard()
+        let entry = try catalogue.entry(named: "REGED0")
+        let dataDir = SuitePaths.dataDirectory()
+        guard Catalogue.missingFiles(of: entry, dataDirectory: dataDir).isEmpty else {
+            throw XCTSkip("REGED0 data not in \(dataDir)")
+        }
+        let problem = try entry.load(LoadContext(dataDirectory: dataDir))
+        var s = entry.metadata.settings
+        s.maxIterations = 30
+        let task = HarnessTask(key: TaskKey(problem: "REGED0", solver: "prunadag-v4", run: 0), entry: entry, settings: s,
+                               pruning: [0, 50, 100], keepSolution: false)
+        let r = try Runner.execute(task, on: problem, command: "test")
+        let accuracy = try XCTUnwrap(r.accuracy)
+        XCTAssert((0...100).contains(accuracy))
+        XCTAssertEqual(r.pruning[0].accuracy, accuracy, "0% pruning keeps the solution")
+        XCTAssertEqual(r.pruning[2].accuracy.map { $0 < 100 }, true)
+        let prunable = try XCTUnwrap(r.maxPrunableWithinOnePoint)
+        XCTAssert([0, 50, 100].contains(prunable))
+        let cells = Aggregate.cells([r])
+        XCTAssert(cells.contains { $0.measure == "pruned_accuracy" && $0.level == 50 })
+        let tables = Report.tables(cells)
+        XCTAssert(tables.contains { $0.caption.contains("test accuracy") }, tables.map(\.caption).description)
+    }
+}
