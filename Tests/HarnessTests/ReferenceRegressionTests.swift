@@ -21,7 +21,7 @@ final class ReferenceRegressionTests: XCTestCase {
         XCTAssertTrue(summary.failures.isEmpty, "\(summary.failures)")
         let file = root + "/Data/reference/random_least_squares_quick.csv"
         let reference = try CellCSV.read(String(contentsOfFile: file, encoding: .utf8), file: file)
-        let outcome = ReferenceCheck.compare(current: Aggregate.cells(try store.all()), reference: reference, rtol: 1e-9, atol: 1e-300)
+        let outcome = ReferenceCheck.compare(current: Aggregate.cells(try store.all()), reference: reference, rtol: 1e-9, atol: 1e-12)
         XCTAssertGreaterThan(outcome.compared, 500)
         XCTAssertEqual(outcome.changes.count, 0, outcome.changes.prefix(10).map { "\($0.kind) \($0.id): \($0.reference ?? .nan) → \($0.current ?? .nan)" }.joined(separator: "\n"))
     }

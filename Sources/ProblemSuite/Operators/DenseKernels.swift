@@ -70,35 +70,27 @@ public enum DenseKernels {
 
 extension DenseKernels {
     /// The dot products of four rows with one vector, reading the vector once for all four.
-    /// Each row is summed in two 4-wide accumulators, then the tail in order.
+    /// Each row is summed in one 4-wide accumulator (few enough registers that nothing
+    /// spills on SSE2), then the tail in order.
     @inlinable
     public static func dot4(_ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
                             _ r3: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ n: Int) -> SIMD4<Double> {
         typealias V = SIMD4<Double>
-        let p0 = UnsafeRawPointer(r0), p1 = UnsafeRawPointer(r1), p2 = UnsafeRawPointer(r2), p3 = UnsafeRawPointer(r3)
-        let px = UnsafeRawPointer(x)
-        var a0 = V(), b0 = V(), a1 = V(), b1 = V(), a2 = V(), b2 = V(), a3 = V(), b3 = V()
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
         var i = 0
-        while i + 8 <= n {
-            let o = i * 8
-            let x0 = px.loadUnaligned(fromByteOffset: o, as: V.self)
-            let x1 = px.loadUnaligned(fromByteOffset: o + 32, as: V.self)
-            a0 += p0.loadUnaligned(fromByteOffset: o, as: V.self) * x0
-            b0 += p0.loadUnaligned(fromByteOffset: o + 32, as: V.self) * x1
-            a1 += p1.loadUnaligned(fromByteOffset: o, as: V.self) * x0
-            b1 += p1.loadUnaligned(fromByteOffset: o + 32, as: V.self) * x1
-            a2 += p2.loadUnaligned(fromByteOffset: o, as: V.self) * x0
-            b2 += p2.loadUnaligned(fromByteOffset: o + 32, as: V.self) * x1
-            a3 += p3.loadUnaligned(fromByteOffset: o, as: V.self) * x0
-            b3 += p3.loadUnaligned(fromByteOffset: o + 32, as: V.self) * x1
-            i += 8
+        while i &+ 4 <= n {
+            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
+            a0 += UnsafeRawPointer(r0 + i).loadUnaligned(as: V.self) * xv
+            a1 += UnsafeRawPointer(r1 + i).loadUnaligned(as: V.self) * xv
+            a2 += UnsafeRawPointer(r2 + i).loadUnaligned(as: V.self) * xv
+            a3 += UnsafeRawPointer(r3 + i).loadUnaligned(as: V.self) * xv
+            i &+= 4
         }
-        let s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = a3 + b3
-        var t = V((s0[0] + s0[1]) + (s0[2] + s0[3]), (s1[0] + s1[1]) + (s1[2] + s1[3]),
-                  (s2[0] + s2[1]) + (s2[2] + s2[3]), (s3[0] + s3[1]) + (s3[2] + s3[3]))
+        var t = V((a0[0] + a0[1]) + (a0[2] + a0[3]), (a1[0] + a1[1]) + (a1[2] + a1[3]),
+                  (a2[0] + a2[1]) + (a2[2] + a2[3]), (a3[0] + a3[1]) + (a3[2] + a3[3]))
         while i < n {
             t += V(r0[i], r1[i], r2[i], r3[i]) * x[i]
-            i += 1
+            i &+= 1
         }
         return t
     }
@@ -110,19 +102,17 @@ extension DenseKernels {
                              _ r2: UnsafePointer<Double>, _ r3: UnsafePointer<Double>,
                              _ y: UnsafeMutablePointer<Double>, _ n: Int) {
         typealias V = SIMD4<Double>
-        let p0 = UnsafeRawPointer(r0), p1 = UnsafeRawPointer(r1), p2 = UnsafeRawPointer(r2), p3 = UnsafeRawPointer(r3)
-        let py = UnsafeMutableRawPointer(y)
         let c0 = V(repeating: c[0]), c1 = V(repeating: c[1]), c2 = V(repeating: c[2]), c3 = V(repeating: c[3])
         var i = 0
-        while i + 4 <= n {
-            let o = i * 8
-            var v = py.loadUnaligned(fromByteOffset: o, as: V.self)
-            v += c0 * p0.loadUnaligned(fromByteOffset: o, as: V.self)
-            v += c1 * p1.loadUnaligned(fromByteOffset: o, as: V.self)
-            v += c2 * p2.loadUnaligned(fromByteOffset: o, as: V.self)
-            v += c3 * p3.loadUnaligned(fromByteOffset: o, as: V.self)
-            py.storeBytes(of: v, toByteOffset: o, as: V.self)
-            i += 4
+        while i &+ 4 <= n {
+            let py = UnsafeMutableRawPointer(y + i)
+            var v = py.loadUnaligned(as: V.self)
+            v += c0 * UnsafeRawPointer(r0 + i).loadUnaligned(as: V.self)
+            v += c1 * UnsafeRawPointer(r1 + i).loadUnaligned(as: V.self)
+            v += c2 * UnsafeRawPointer(r2 + i).loadUnaligned(as: V.self)
+            v += c3 * UnsafeRawPointer(r3 + i).loadUnaligned(as: V.self)
+            py.storeBytes(of: v, as: V.self)
+            i &+= 4
         }
         while i < n {
             var v = y[i]

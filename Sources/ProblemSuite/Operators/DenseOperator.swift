@@ -28,6 +28,13 @@ public final class DenseOperator: LinearOperator {
         (b * m / count)..<((b + 1) * m / count)
     }
 
+    /// Rows per cache panel of the fused kernel: about 2 MiB of A, a multiple of 4.
+    @inlinable
+    static func panelRows(_ n: Int) -> Int { max(4, ((1 << 18) / max(1, n)) & ~3) }
+
+    /// Columns per gradient chunk in the fused kernel's second sweep (4 KiB of gradient).
+    @usableFromInline static let chunkColumns = 512
+
     /// Threads get contiguous slices; the count of slices depends on the sizes only.
     @inlinable
     var slices: Int { matrix.rows * matrix.columns >= (1 << 16) ? 8 : 1 }
@@ -58,9 +65,9 @@ public final class DenseOperator: LinearOperator {
         }
     }
 
-    /// ½‖A·x − b‖² returned and Aᵀ(A·x − b) written into `gradient`, reading A once:
-    /// each row's residual is formed and immediately added into the gradient while the
-    /// row is still in cache. Row blocks accumulate separately and are summed in block
+    /// ½‖A·x − b‖² returned and Aᵀ(A·x − b) written into `gradient`, reading A from
+    /// memory once: the residuals of a panel of rows are formed, then the panel, still in
+    /// cache, is added into the gradient. Row blocks accumulate separately and are summed in block
     /// order, so the result does not depend on the thread count.
     public func leastSquaresValueAndGradient(_ x: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>,
                                              into gradient: UnsafeMutableBufferPointer<Double>) -> Double {
@@ -75,21 +82,42 @@ public final class DenseOperator: LinearOperator {
                         let out = blk == 0 ? gb : pb! + (blk - 1) * n
                         out.update(repeating: 0, count: n)
                         let rows = DenseOperator.range(blk, of: nb, m)
-                        var i = rows.lowerBound
-                        // Four rows at a time: x and the gradient are read once per four rows.
-                        while i + 4 <= rows.upperBound {
-                            let a0 = ab + i * n, a1 = a0 + n, a2 = a1 + n, a3 = a2 + n
-                            let r = DenseKernels.dot4(a0, a1, a2, a3, xb, n) - SIMD4(bb[i], bb[i + 1], bb[i + 2], bb[i + 3])
-                            rb[i] = r[0]; rb[i + 1] = r[1]; rb[i + 2] = r[2]; rb[i + 3] = r[3]
-                            DenseKernels.axpy4(r, a0, a1, a2, a3, out, n)
-                            i += 4
-                        }
-                        while i < rows.upperBound {
-                            let row = ab + i * n
-                            let r = DenseKernels.dot(row, xb, n) - bb[i]
-                            rb[i] = r
-                            DenseKernels.axpy(r, row, out, n)
-                            i += 1
+                        // Panels of rows small enough to stay in the last-level cache: a first
+                        // sweep forms their residuals (A streams from memory once), a second adds
+                        // them into the gradient column chunk by column chunk (A from cache, the
+                        // gradient chunk from L1). Four rows at a time in both sweeps.
+                        var p0 = rows.lowerBound
+                        while p0 < rows.upperBound {
+                            let p1 = min(rows.upperBound, p0 + DenseOperator.panelRows(n))
+                            var i = p0
+                            while i + 4 <= p1 {
+                                let a0 = ab + i * n
+                                let r = DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, xb, n)
+                                    - SIMD4(bb[i], bb[i + 1], bb[i + 2], bb[i + 3])
+                                rb[i] = r[0]; rb[i + 1] = r[1]; rb[i + 2] = r[2]; rb[i + 3] = r[3]
+                                i += 4
+                            }
+                            while i < p1 {
+                                rb[i] = DenseKernels.dot(ab + i * n, xb, n) - bb[i]
+                                i += 1
+                            }
+                            var c0 = 0
+                            while c0 < n {
+                                let w = min(DenseOperator.chunkColumns, n - c0)
+                                var i = p0
+                                while i + 4 <= p1 {
+                                    let a0 = ab + i * n + c0
+                                    DenseKernels.axpy4(SIMD4(rb[i], rb[i + 1], rb[i + 2], rb[i + 3]),
+                                                       a0, a0 + n, a0 + 2 * n, a0 + 3 * n, out + c0, w)
+                                    i += 4
+                                }
+                                while i < p1 {
+                                    DenseKernels.axpy(rb[i], ab + i * n + c0, out + c0, w)
+                                    i += 1
+                                }
+                                c0 += w
+                            }
+                            p0 = p1
                         }
                     }
                     if nb > 1 {
