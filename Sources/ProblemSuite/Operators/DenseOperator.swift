@@ -30,7 +30,7 @@ public final class DenseOperator: LinearOperator {
 
     /// Rows per cache panel of the fused kernel: about 2 MiB of A, a multiple of 4.
     @inlinable
-    static func panelRows(_ n: Int) -> Int { max(4, ((1 << 18) / max(1, n)) & ~3) }
+    static func panelRows(_ n: Int) -> Int { max(4, ((1 << 15) / max(1, n)) & ~3) }
 
     /// Columns per gradient chunk in the fused kernel's second sweep (4 KiB of gradient).
     @usableFromInline static let chunkColumns = 512
