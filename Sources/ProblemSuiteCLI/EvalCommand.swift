@@ -30,8 +30,8 @@ struct EvalCommand: ParsableCommand {
         var g = [Double](repeating: 0, count: problem.dimension)
         let f = problem.valueAndGradient(at: x, into: &g)
         let gnorm = DenseKernels.norm(g)
-        let (fg, reps) = timePerCall(minTime) { _ = problem.valueAndGradient(at: x, into: &g) }
-        let (fv, _) = timePerCall(minTime / 2) { _ = problem.value(at: x) }
+        let (fg, _, reps) = timeBench(minTime) { _ = problem.valueAndGradient(at: x, into: &g) }
+        let (fv, _, _) = timeBench(minTime / 2) { _ = problem.value(at: x) }
         let out = Output(problem: problem.name, n: problem.dimension, run: seed, f: f, gradientNorm: gnorm,
                          loadSeconds: loadTime, valueAndGradientSeconds: fg, valueSeconds: fv, repetitions: reps)
         if json { try printJSON(out); return }
@@ -42,18 +42,4 @@ struct EvalCommand: ParsableCommand {
         print("  f + ∇f       \(formatSeconds(fg)) per call (median of \(reps))")
         print("  f            \(formatSeconds(fv)) per call")
     }
-}
-
-/// Median time per call of `body` over repeated batches lasting at least `minTime` in all.
-func timePerCall(_ minTime: Double, _ body: () -> Void) -> (Double, Int) {
-    body()  // warm-up
-    var samples: [Double] = []
-    let start = monotonicSeconds()
-    repeat {
-        let t = monotonicSeconds()
-        body()
-        samples.append(monotonicSeconds() - t)
-    } while monotonicSeconds() - start < minTime && samples.count < 100_000 || samples.count < 3
-    samples.sort()
-    return (samples[samples.count / 2], samples.count)
 }

@@ -20,20 +20,6 @@ public func testRandom(_ name: String = #function, seed: UInt64 = 0x5EED) -> Sui
     SuiteRandom(seed: seed, stream: "test/" + name)
 }
 
-/// The relative mismatch |⟨Ax, y⟩ − ⟨x, Aᵀy⟩| / (‖Ax‖‖y‖ + ‖x‖‖Aᵀy‖) for random x, y.
-/// A correct adjoint gives a value at the level of rounding (< 1e-13 or so).
-public func adjointMismatch(_ op: any LinearOperator, seed: UInt64 = 1) -> Double {
-    var rng = SuiteRandom(seed: seed, stream: "adjoint-test")
-    let x = rng.normals(op.columnCount)
-    let y = rng.normals(op.rowCount)
-    let ax = op.apply(x)
-    let aty = op.applyAdjoint(y)
-    let lhs = DenseKernels.dot(ax, y)
-    let rhs = DenseKernels.dot(x, aty)
-    let scale = DenseKernels.norm(ax) * DenseKernels.norm(y) + DenseKernels.norm(x) * DenseKernels.norm(aty)
-    return abs(lhs - rhs) / max(scale, .leastNormalMagnitude)
-}
-
 /// max |a_i − b_i| / max(1, max |b_i|).
 public func maxRelativeDifference(_ a: [Double], _ b: [Double]) -> Double {
     precondition(a.count == b.count)

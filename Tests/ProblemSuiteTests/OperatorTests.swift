@@ -88,7 +88,7 @@ final class OperatorTests: XCTestCase {
 
     func testAdjointOfEveryOperator() {
         for (name, op) in operators() {
-            XCTAssertLessThan(adjointMismatch(op), 1e-13, name)
+            XCTAssertLessThan(OperatorChecks.adjointMismatch(op), 1e-13, name)
         }
     }
 
