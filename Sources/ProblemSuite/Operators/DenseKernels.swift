@@ -69,16 +69,33 @@ public enum DenseKernels {
 }
 
 extension DenseKernels {
+    /// Four running 4-wide accumulators, one per row, of ``dot4(_:_:_:_:_:_:)``.
+    public typealias Accumulators4 = (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>)
+
     /// The dot products of four rows with one vector, reading the vector once for all four.
     /// Each row is summed in one 4-wide accumulator (few enough registers that nothing
-    /// spills on SSE2), then the tail in order.
+    /// spills on SSE2), then the tail in order: exactly ``dot4Accumulate`` over the
+    /// 4-wide part followed by ``dot4Finish``, so a caller may split the columns into
+    /// chunks (multiples of 4) and get the same bits.
     @inlinable
     public static func dot4(_ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
                             _ r3: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ n: Int) -> SIMD4<Double> {
+        var acc: Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
+        let body = n & ~3
+        dot4Accumulate(r0, r1, r2, r3, x, 0, body, &acc)
+        return dot4Finish(acc, r0, r1, r2, r3, x, body, n)
+    }
+
+    /// Adds columns `start..<end` (a multiple of 4 apart) of the four rows' products with x
+    /// into the accumulators.
+    @inlinable @inline(__always)
+    public static func dot4Accumulate(_ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
+                                      _ r3: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ start: Int, _ end: Int,
+                                      _ acc: inout Accumulators4) {
         typealias V = SIMD4<Double>
-        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-        var i = 0
-        while i &+ 4 <= n {
+        var (a0, a1, a2, a3) = acc
+        var i = start
+        while i < end {
             let xv = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
             a0 += UnsafeRawPointer(r0 + i).loadUnaligned(as: V.self) * xv
             a1 += UnsafeRawPointer(r1 + i).loadUnaligned(as: V.self) * xv
@@ -86,8 +103,19 @@ extension DenseKernels {
             a3 += UnsafeRawPointer(r3 + i).loadUnaligned(as: V.self) * xv
             i &+= 4
         }
+        acc = (a0, a1, a2, a3)
+    }
+
+    /// Sums each accumulator's lanes, then adds the scalar tail columns `tail..<n`.
+    @inlinable @inline(__always)
+    public static func dot4Finish(_ acc: Accumulators4, _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>,
+                                  _ r2: UnsafePointer<Double>, _ r3: UnsafePointer<Double>, _ x: UnsafePointer<Double>,
+                                  _ tail: Int, _ n: Int) -> SIMD4<Double> {
+        typealias V = SIMD4<Double>
+        let (a0, a1, a2, a3) = acc
         var t = V((a0[0] + a0[1]) + (a0[2] + a0[3]), (a1[0] + a1[1]) + (a1[2] + a1[3]),
                   (a2[0] + a2[1]) + (a2[2] + a2[3]), (a3[0] + a3[1]) + (a3[2] + a3[3]))
+        var i = tail
         while i < n {
             t += V(r0[i], r1[i], r2[i], r3[i]) * x[i]
             i &+= 1

@@ -28,10 +28,6 @@ public final class DenseOperator: LinearOperator {
         (b * m / count)..<((b + 1) * m / count)
     }
 
-    /// Rows per cache panel of the fused kernel: about 2 MiB of A, a multiple of 4.
-    @inlinable
-    static func panelRows(_ n: Int) -> Int { max(4, ((1 << 15) / max(1, n)) & ~3) }
-
     /// Columns per gradient chunk in the fused kernel's second sweep (4 KiB of gradient).
     @usableFromInline static let chunkColumns = 512
 
@@ -66,8 +62,8 @@ public final class DenseOperator: LinearOperator {
     }
 
     /// ½‖A·x − b‖² returned and Aᵀ(A·x − b) written into `gradient`, reading A from
-    /// memory once: the residuals of a panel of rows are formed, then the panel, still in
-    /// cache, is added into the gradient. Row blocks accumulate separately and are summed in block
+    /// memory once: the residuals of four rows are formed, then those rows, still in
+    /// cache, are added into the gradient while the next four stream in. Row blocks accumulate separately and are summed in block
     /// order, so the result does not depend on the thread count.
     public func leastSquaresValueAndGradient(_ x: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>,
                                              into gradient: UnsafeMutableBufferPointer<Double>) -> Double {
@@ -82,42 +78,44 @@ public final class DenseOperator: LinearOperator {
                         let out = blk == 0 ? gb : pb! + (blk - 1) * n
                         out.update(repeating: 0, count: n)
                         let rows = DenseOperator.range(blk, of: nb, m)
-                        // Panels of rows small enough to stay in the last-level cache: a first
-                        // sweep forms their residuals (A streams from memory once), a second adds
-                        // them into the gradient column chunk by column chunk (A from cache, the
-                        // gradient chunk from L1). Four rows at a time in both sweeps.
-                        var p0 = rows.lowerBound
-                        while p0 < rows.upperBound {
-                            let p1 = min(rows.upperBound, p0 + DenseOperator.panelRows(n))
-                            var i = p0
-                            while i + 4 <= p1 {
-                                let a0 = ab + i * n
-                                let r = DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, xb, n)
-                                    - SIMD4(bb[i], bb[i + 1], bb[i + 2], bb[i + 3])
-                                rb[i] = r[0]; rb[i + 1] = r[1]; rb[i + 2] = r[2]; rb[i + 3] = r[3]
-                                i += 4
-                            }
-                            while i < p1 {
-                                rb[i] = DenseKernels.dot(ab + i * n, xb, n) - bb[i]
-                                i += 1
-                            }
-                            var c0 = 0
-                            while c0 < n {
-                                let w = min(DenseOperator.chunkColumns, n - c0)
-                                var i = p0
-                                while i + 4 <= p1 {
-                                    let a0 = ab + i * n + c0
-                                    DenseKernels.axpy4(SIMD4(rb[i], rb[i + 1], rb[i + 2], rb[i + 3]),
-                                                       a0, a0 + n, a0 + 2 * n, a0 + 3 * n, out + c0, w)
-                                    i += 4
+                        // Groups of four rows, software-pipelined: while group k (its residuals
+                        // known) is added into the gradient chunk by chunk from cache, the dot
+                        // products of group k+1 stream in from memory over the same chunks, so
+                        // memory is never idle. Carrying the accumulators across chunks keeps
+                        // the exact operation order of an unchunked dot product.
+                        let groups = rows.count / 4, body = n & ~3
+                        func residuals(_ i: Int, _ t: SIMD4<Double>) -> SIMD4<Double> {
+                            let r = t - SIMD4(bb[i], bb[i + 1], bb[i + 2], bb[i + 3])
+                            rb[i] = r[0]; rb[i + 1] = r[1]; rb[i + 2] = r[2]; rb[i + 3] = r[3]
+                            return r
+                        }
+                        if groups > 0 {
+                            let first = rows.lowerBound, a0 = ab + first * n
+                            var r = residuals(first, DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, xb, n))
+                            for k in 0..<groups {
+                                let cur = ab + (rows.lowerBound + 4 * k) * n
+                                let hasNext = k + 1 < groups
+                                let nxt = cur + 4 * n
+                                var acc: DenseKernels.Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
+                                var c0 = 0
+                                while c0 < n {
+                                    let w = min(DenseOperator.chunkColumns, n - c0)
+                                    if hasNext {
+                                        DenseKernels.dot4Accumulate(nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, xb, c0, min(c0 + w, body), &acc)
+                                    }
+                                    DenseKernels.axpy4(r, cur + c0, cur + n + c0, cur + 2 * n + c0, cur + 3 * n + c0, out + c0, w)
+                                    c0 += w
                                 }
-                                while i < p1 {
-                                    DenseKernels.axpy(rb[i], ab + i * n + c0, out + c0, w)
-                                    i += 1
+                                if hasNext {
+                                    let i = rows.lowerBound + 4 * (k + 1)
+                                    r = residuals(i, DenseKernels.dot4Finish(acc, nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, xb, body, n))
                                 }
-                                c0 += w
                             }
-                            p0 = p1
+                        }
+                        for i in (rows.lowerBound + 4 * groups)..<rows.upperBound {
+                            let row = ab + i * n
+                            rb[i] = DenseKernels.dot(row, xb, n) - bb[i]
+                            DenseKernels.axpy(rb[i], row, out, n)
                         }
                     }
                     if nb > 1 {
