@@ -29,7 +29,7 @@ public final class DenseOperator: LinearOperator {
     }
 
     /// Columns per gradient chunk in the fused kernel's second sweep (4 KiB of gradient).
-    @usableFromInline static let chunkColumns = 512
+    @usableFromInline static let chunkColumns = 256
 
     /// Threads get contiguous slices; the count of slices depends on the sizes only.
     @inlinable
