@@ -174,9 +174,9 @@ public enum Report {
         let sets = firstRun.filter { r in r.trace.contains { $0.acceptable != nil } }
         if !sets.isEmpty {
             var series: [SVGChart.Series] = []
-            for r in sets {
-                series.append(SVGChart.Series(name: "\(r.key.solver) |A|", points: r.trace.compactMap { t in t.acceptable.map { (Double(t.k), Double($0)) } }))
-                series.append(SVGChart.Series(name: "\(r.key.solver) |D|", points: r.trace.compactMap { t in t.decreasable.map { (Double(t.k), Double($0)) } }, dashed: true))
+            for (i, r) in sets.enumerated() {
+                series.append(SVGChart.Series(name: "\(r.key.solver) |A|", points: r.trace.compactMap { t in t.acceptable.map { (Double(t.k), Double($0)) } }, color: i))
+                series.append(SVGChart.Series(name: "\(r.key.solver) |D|", points: r.trace.compactMap { t in t.decreasable.map { (Double(t.k), Double($0)) } }, dashed: true, color: i))
             }
             out.append(("sets", SVGChart(title: "\(problem): sizes of A_k (solid) and D_k (dashed)", xLabel: "iteration k",
                                          yLabel: "components", series: series)))

@@ -7,10 +7,13 @@ public struct SVGChart {
         public var name: String
         public var points: [(x: Double, y: Double)]
         public var dashed: Bool
-        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false) {
+        /// Palette index; by default the series' position. Series of one solver share it.
+        public var color: Int?
+        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false, color: Int? = nil) {
             self.name = name
             self.points = points
             self.dashed = dashed
+            self.color = color
         }
     }
 
@@ -92,7 +95,7 @@ public struct SVGChart {
         svg += "<text x=\"\(left + pw / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">\(SVGChart.escape(xLabel))</text>\n"
         svg += "<text transform=\"translate(16,\(top + ph / 2)) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.escape(yLabel))</text>\n"
         for (i, s) in series.enumerated() {
-            let color = SVGChart.palette[i % SVGChart.palette.count]
+            let color = SVGChart.palette[(s.color ?? i) % SVGChart.palette.count]
             let pts = s.points.filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
             if !pts.isEmpty {
                 let path = pts.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }.joined(separator: " ")
