@@ -28,7 +28,8 @@ public final class DenseOperator: LinearOperator {
         (b * m / count)..<((b + 1) * m / count)
     }
 
-    /// Columns per gradient chunk in the fused kernel's second sweep (4 KiB of gradient).
+    /// Columns per chunk of the pipelined fused kernel: 8 KiB of each group of four rows
+    /// and 2 KiB of gradient, so that the chunk of both groups fits in L1.
     @usableFromInline static let chunkColumns = 256
 
     /// Threads get contiguous slices; the count of slices depends on the sizes only.
