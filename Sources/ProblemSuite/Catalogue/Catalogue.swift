@@ -19,7 +19,8 @@ import Foundation
 /// A malformed file, an unknown family or key, or a duplicate name is an error naming
 /// the file and the key.
 public struct Catalogue: Sendable {
-    /// Every entry, in file order then declaration order.
+    /// Every entry: families in ``FamilyRegistry/families`` order (the built-in ones
+    /// first), then in file and declaration order.
     public private(set) var entries: [ProblemEntry]
     /// The directory the entries were read from.
     public let directory: String
@@ -49,6 +50,11 @@ public struct Catalogue: Sendable {
                 entries.append(entry)
             }
         }
+        let rank = Dictionary(uniqueKeysWithValues: FamilyRegistry.families.enumerated().map { ($1.identifier, $0) })
+        entries = entries.enumerated().sorted { a, b in
+            let ra = rank[a.element.metadata.family] ?? Int.max, rb = rank[b.element.metadata.family] ?? Int.max
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// The catalogue of the default problem directory (see ``SuitePaths/problemsDirectory(explicit:)``).
