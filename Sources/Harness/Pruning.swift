@@ -58,10 +58,11 @@ public struct PruningMeasure: Codable, Sendable, Equatable {
     public var accuracy: Double?
 
     /// The measures at each percentage for the solution `x` of `problem`, with
-    /// `accuracy` (when given) evaluated on each pruned solution.
-    public static func measure(_ problem: any SmoothProblem, solution x: [Double], percentages: [Double],
-                               accuracy: (([Double]) -> Double)? = nil) -> [PruningMeasure] {
-        let fStar = problem.value(at: x)
+    /// `accuracy` (when given) evaluated on each pruned solution. `value` is f(x) when the
+    /// caller already has it (evaluated here otherwise).
+    public static func measure(_ problem: any SmoothProblem, solution x: [Double], value: Double? = nil,
+                               percentages: [Double], accuracy: (([Double]) -> Double)? = nil) -> [PruningMeasure] {
+        let fStar = value ?? problem.value(at: x)
         let order = Pruning.order(x)
         var g = [Double](repeating: 0, count: x.count)
         return percentages.map { p in

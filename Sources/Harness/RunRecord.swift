@@ -30,9 +30,7 @@ public enum SuiteVersion {
 
     /// The commit of the source tree the suite was built from, read from its `.git`.
     public static let commit: String? = {
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { root.deleteLastPathComponent() }
-        let git = root.appendingPathComponent(".git")
+        let git = URL(fileURLWithPath: SuitePaths.buildTimeRoot).appendingPathComponent(".git")
         guard let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
         guard head.hasPrefix("ref: ") else { return head }

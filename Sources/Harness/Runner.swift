@@ -57,10 +57,10 @@ public final class Runner: @unchecked Sendable {
                 } catch {
                     failure = "\(error)"
                 }
-                let (done, _) = lock.withLock { state -> (Int, Int) in
+                let done = lock.withLock { state -> Int in
                     state.done += 1
                     if let failure { state.failures.append((task.key, failure)) }
-                    return (state.done, 0)
+                    return state.done
                 }
                 progress?(done, pending.count, task.key, failure)
             }
@@ -94,7 +94,9 @@ public final class Runner: @unchecked Sendable {
         // Accuracy in percent of the held-out part, for problems that have one.
         let classifier = (problem as? any HeldOutEvaluation).flatMap { $0.testSampleCount > 0 ? $0 : nil }
         let accuracyOf: (([Double]) -> Double)? = classifier.map { c in { 100 * c.testAccuracy($0) } }
-        let measures = PruningMeasure.measure(problem, solution: result.x, percentages: task.pruning, accuracy: accuracyOf)
+        let value = problem.value(at: result.x)
+        let measures = PruningMeasure.measure(problem, solution: result.x, value: value, percentages: task.pruning,
+                                              accuracy: accuracyOf)
         let accuracy = accuracyOf?(result.x)
         var prunable: Double?
         if let accuracy {
@@ -102,7 +104,7 @@ public final class Runner: @unchecked Sendable {
         }
         return RunRecord(key: task.key, family: problem.metadata.family, dimension: problem.dimension, settings: s,
                          iterations: result.iterations, stopReason: result.stopReason.rawValue,
-                         gradientNorm: result.gradientNorm, value: problem.value(at: result.x), seconds: result.seconds,
+                         gradientNorm: result.gradientNorm, value: value, seconds: result.seconds,
                          gradientEvaluations: result.gradientEvaluations, sparsity: result.sparsity, pruning: measures,
                          accuracy: accuracy, maxPrunableWithinOnePoint: prunable, trace: trace.points,
                          solution: task.keepSolution ? result.x : nil, provenance: Provenance.current(command: command))

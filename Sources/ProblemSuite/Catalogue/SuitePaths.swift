@@ -4,7 +4,7 @@ import Foundation
 public enum SuitePaths {
     /// The repository root as seen at build time (from this file's path), used as the
     /// last fallback so that a built `problemsuite` works from any directory.
-    static let buildTimeRoot: String = {
+    public static let buildTimeRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }  // Catalogue, ProblemSuite, Sources, root
         return url.path
