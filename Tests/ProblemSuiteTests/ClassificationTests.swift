@@ -80,6 +80,29 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(dense.evaluations.gradients, 1)
     }
 
+    /// The dense one-pass kernel (DenseRowPass: groups of four rows, 256-column chunks,
+    /// prefetching, row blocks) against the independent CSR path, over shapes that hit
+    /// every case: one or several blocks, blocks with 0–3 rows beyond their last group of
+    /// four, one or several chunks, and every width modulo 8.
+    func testDenseOnePassKernelAgreesWithCSROverShapes() {
+        for rows in [3, 7, 350, 403] {
+            for columns in [5, 12, 257, 515, 999, 1030] {
+                let (m, y) = randomData(rows: rows, columns: columns, seed: UInt64(rows * 7919 + columns))
+                var rng = SuiteRandom(seed: 9)
+                let x = rng.normals(columns, scale: 0.05)
+                let dense = LogisticRegressionProblem(features: .dense(m), labels: y, metadata: metadata(columns))
+                let sparse = LogisticRegressionProblem(features: .sparse(CSRMatrix(m)), labels: y, metadata: metadata(columns))
+                var gd = [Double](), gs = [Double]()
+                let fd = dense.valueAndGradient(at: x, into: &gd), fs = sparse.valueAndGradient(at: x, into: &gs)
+                let scale = max(1e-300, gs.map(abs).max() ?? 0)
+                let worst = zip(gd, gs).map { abs($0 - $1) }.max() ?? 0
+                XCTAssertEqual(fd, fs, accuracy: 1e-12 * max(1, abs(fs)), "f, \(rows)×\(columns) (\(dense.blocks) blocks)")
+                XCTAssertLessThan(worst / scale, 1e-12, "∇f, \(rows)×\(columns) (\(dense.blocks) blocks)")
+                XCTAssertEqual(dense.value(at: x).bitPattern, fd.bitPattern, "f entry points, \(rows)×\(columns)")
+            }
+        }
+    }
+
     /// Large enough for several row blocks: the result must not depend on the thread count.
     func testBlockedKernelsAreDeterministicAcrossThreadCounts() {
         let (m, y) = randomData(rows: 800, columns: 500, seed: 7)

@@ -103,6 +103,27 @@ final class OperatorTests: XCTestCase {
         }
     }
 
+    /// The one-pass least-squares kernel against the two-pass definition Aᵀ(Ax − b) over
+    /// shapes that exercise one or many row blocks, 0–3 rows beyond the last group of
+    /// four, one or several 256-column chunks and every width modulo 8.
+    func testFusedLeastSquaresKernelOverShapes() {
+        var r = testRandom()
+        for m in [1, 3, 6, 37, 259, 301] {
+            for n in [1, 3, 8, 255, 256, 263, 515, 1030] {
+                let op = DenseOperator(DenseMatrix(rows: m, columns: n, storage: r.normals(m * n)))
+                let x = r.normals(n), b = r.normals(m)
+                var g = [Double](repeating: 0, count: n)
+                let f = x.withUnsafeBufferPointer { xp in b.withUnsafeBufferPointer { bp in
+                    g.withUnsafeMutableBufferPointer { op.leastSquaresValueAndGradient(xp, bp, into: $0) } } }
+                var res = op.apply(x)
+                for i in 0..<m { res[i] -= b[i] }
+                let name = "\(m)×\(n), \(op.blocks) blocks"
+                XCTAssertLessThan(maxRelativeDifference(g, op.applyAdjoint(res)), 1e-12, name)
+                XCTAssertEqual(f, 0.5 * DenseKernels.dot(res, res), accuracy: 1e-12 * max(1, f), name)
+            }
+        }
+    }
+
     func testDenseKernelsAreIndependentOfThreadCount() {
         var r = testRandom()
         // Above Parallel.minimumParallelWork, so that 4 threads really run in parallel.

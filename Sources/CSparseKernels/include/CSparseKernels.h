@@ -21,6 +21,13 @@
 extern "C" {
 #endif
 
+/// Asks for the cache line holding `p` to be brought into the second-level cache
+/// (prefetcht1 on x86-64; a no-op where the compiler has no prefetch). A hint only: it
+/// never faults and changes no result. Static inline so that Swift inlines it into
+/// the fused dense kernel (DenseOperator.swift), which uses it to keep memory busy
+/// while it works on data already in cache.
+static inline void psk_prefetch_l2(const void *p) { __builtin_prefetch(p, 0, 2); }
+
 /// The micro-kernel (see above). `pa` holds kc * PSK_MR values, `pb` kc * PSK_NR.
 void psk_gemm_micro(long kc, const double *pa, const double *pb, double *out);
 

@@ -179,7 +179,7 @@ public enum ClassificationFamily: ProblemFamily {
                 throw ProblemSuiteError.dataMismatch(file: path, reason: "images have \(images.itemSize) pixels, but the problem file declares features = \(p.features)")
             }
             let d = p.features
-            var storage = [Double](repeating: 0, count: selected.count * d)
+            var storage = LargeStorage.zeros(selected.count * d)
             images.data.withUnsafeBufferPointer { px in
                 for (r, i) in selected.enumerated() {
                     for j in 0..<d { storage[r * d + j] = Double(px[i * d + j]) }

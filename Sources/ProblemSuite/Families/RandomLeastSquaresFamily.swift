@@ -89,7 +89,7 @@ public enum RandomLeastSquaresFamily: ProblemFamily {
             return DenseOperator(DenseMatrix(rows: m, columns: n, storage: rng.normals(m * n, scale: 1 / Double(m).squareRoot())))
         case .bernoulli:
             let scale = 1 / Double(m).squareRoot()
-            var storage = [Double](repeating: 0, count: m * n)
+            var storage = LargeStorage.zeros(m * n)
             for i in storage.indices { storage[i] = scale * rng.nextSign() }
             return DenseOperator(DenseMatrix(rows: m, columns: n, storage: storage))
         case .orthogonal:

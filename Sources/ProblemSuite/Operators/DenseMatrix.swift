@@ -10,7 +10,7 @@ public struct DenseMatrix: Sendable, Equatable {
         precondition(rows >= 0 && columns >= 0, "matrix sizes must be non-negative")
         self.rows = rows
         self.columns = columns
-        storage = [Double](repeating: 0, count: rows * columns)
+        storage = LargeStorage.zeros(rows * columns)
     }
 
     /// A matrix over existing row-major storage.

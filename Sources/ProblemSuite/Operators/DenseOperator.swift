@@ -1,5 +1,5 @@
 /// A stored dense matrix as a ``LinearOperator``, with multithreaded, deterministic
-/// kernels and a fused one-pass least-squares value and gradient.
+/// kernels and a fused one-pass least-squares value and gradient (``DenseRowPass``).
 public final class DenseOperator: LinearOperator {
     public let matrix: DenseMatrix
     public var rowCount: Int { matrix.rows }
@@ -28,9 +28,6 @@ public final class DenseOperator: LinearOperator {
         (b * m / count)..<((b + 1) * m / count)
     }
 
-    /// Columns per chunk of the pipelined fused kernel: 8 KiB of each group of four rows
-    /// and 2 KiB of gradient, so that the chunk of both groups fits in L1.
-    @usableFromInline static let chunkColumns = 256
 
     /// Threads get contiguous slices; the count of slices depends on the sizes only.
     @inlinable
@@ -63,72 +60,29 @@ public final class DenseOperator: LinearOperator {
     }
 
     /// ½‖A·x − b‖² returned and Aᵀ(A·x − b) written into `gradient`, reading A from
-    /// memory once: the residuals of four rows are formed, then those rows, still in
-    /// cache, are added into the gradient while the next four stream in. Row blocks accumulate separately and are summed in block
-    /// order, so the result does not depend on the thread count.
+    /// memory once (``DenseRowPass``, with coefficient aᵢᵀx − bᵢ per row). The residuals
+    /// are kept and ½‖r‖² summed in row order, so the result does not depend on the
+    /// thread count.
+    /// - Complexity: O(m·n), one read of A.
     public func leastSquaresValueAndGradient(_ x: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>,
                                              into gradient: UnsafeMutableBufferPointer<Double>) -> Double {
-        let m = rowCount, n = columnCount, nb = blocks
+        let m = rowCount, n = columnCount
         precondition(x.count == n && b.count == m && gradient.count == n)
         return matrix.storage.withUnsafeBufferPointer { a in
             partials.withUnsafeMutableBufferPointer { part in
                 residual.withUnsafeMutableBufferPointer { res in
-                    let ab = a.baseAddress!, xb = x.baseAddress!, bb = b.baseAddress!
-                    let gb = gradient.baseAddress!, pb = part.baseAddress, rb = res.baseAddress!
-                    Parallel.forEach(nb, work: m * n) { blk in
-                        let out = blk == 0 ? gb : pb! + (blk - 1) * n
-                        out.update(repeating: 0, count: n)
-                        let rows = DenseOperator.range(blk, of: nb, m)
-                        // Groups of four rows, software-pipelined: while group k (its residuals
-                        // known) is added into the gradient chunk by chunk from cache, the dot
-                        // products of group k+1 stream in from memory over the same chunks, so
-                        // memory is never idle. Carrying the accumulators across chunks keeps
-                        // the exact operation order of an unchunked dot product.
-                        let groups = rows.count / 4, body = n & ~3
-                        func residuals(_ i: Int, _ t: SIMD4<Double>) -> SIMD4<Double> {
-                            let r = t - SIMD4(bb[i], bb[i + 1], bb[i + 2], bb[i + 3])
-                            rb[i] = r[0]; rb[i + 1] = r[1]; rb[i + 2] = r[2]; rb[i + 3] = r[3]
-                            return r
-                        }
-                        if groups > 0 {
-                            let first = rows.lowerBound, a0 = ab + first * n
-                            var r = residuals(first, DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, xb, n))
-                            for k in 0..<groups {
-                                let cur = ab + (rows.lowerBound + 4 * k) * n
-                                let hasNext = k + 1 < groups
-                                let nxt = cur + 4 * n
-                                var acc: DenseKernels.Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
-                                var c0 = 0
-                                while c0 < n {
-                                    let w = min(DenseOperator.chunkColumns, n - c0)
-                                    if hasNext {
-                                        DenseKernels.dot4Accumulate(nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, xb, c0, min(c0 + w, body), &acc)
-                                    }
-                                    DenseKernels.axpy4(r, cur + c0, cur + n + c0, cur + 2 * n + c0, cur + 3 * n + c0, out + c0, w)
-                                    c0 += w
-                                }
-                                if hasNext {
-                                    let i = rows.lowerBound + 4 * (k + 1)
-                                    r = residuals(i, DenseKernels.dot4Finish(acc, nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, xb, body, n))
-                                }
-                            }
-                        }
-                        for i in (rows.lowerBound + 4 * groups)..<rows.upperBound {
-                            let row = ab + i * n
-                            rb[i] = DenseKernels.dot(row, xb, n) - bb[i]
-                            DenseKernels.axpy(rb[i], row, out, n)
-                        }
-                    }
-                    if nb > 1 {
-                        // Sum partials in block order, columns split across threads.
-                        let parts = min(8, max(1, n / 512))
-                        Parallel.forEach(parts, work: m * n) { t in
-                            let cols = DenseOperator.range(t, of: parts, n)
-                            for blk in 1..<nb {
-                                DenseKernels.axpy(1, pb! + (blk - 1) * n + cols.lowerBound, gb + cols.lowerBound, cols.count)
-                            }
-                        }
-                    }
+                    let bb = b.baseAddress!, rb = res.baseAddress!
+                    DenseRowPass.run(a.baseAddress!, rows: m, columns: n, x: x.baseAddress!, gradient: gradient.baseAddress!,
+                                     partials: part.baseAddress, blocks: blocks,
+                                     group: { _, i, t in
+                                         let r = t - SIMD4(bb[i], bb[i + 1], bb[i + 2], bb[i + 3])
+                                         rb[i] = r[0]; rb[i + 1] = r[1]; rb[i + 2] = r[2]; rb[i + 3] = r[3]
+                                         return r
+                                     },
+                                     single: { _, i, t in
+                                         rb[i] = t - bb[i]
+                                         return rb[i]
+                                     })
                     return 0.5 * DenseKernels.dot(rb, rb, m)
                 }
             }

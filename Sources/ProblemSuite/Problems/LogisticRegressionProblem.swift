@@ -128,18 +128,37 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
                     case .dense(let m):
                         m.storage.withUnsafeBufferPointer { ab in
                             let a = ab.baseAddress!
-                            Parallel.forEach(nb) { blk in
-                                let out: UnsafeMutablePointer<Double>? = gradient.map { blk == 0 ? $0 : pg! + (blk - 1) * n }
-                                out?.update(repeating: 0, count: n)
-                                var sum = 0.0
-                                for i in LogisticRegressionProblem.range(blk, of: nb, rows) {
-                                    let row = a + i * n
-                                    let t = y[i] * DenseKernels.dot(row, xp, n)
-                                    let (l, s) = logistic ? LogisticRegressionProblem.logistic(t) : LogisticRegressionProblem.sigmoid(t)
-                                    sum += l
-                                    if let out { DenseKernels.axpy(scale * y[i] * s, row, out, n) }
+                            @inline(__always) func term(_ blk: Int, _ i: Int, _ dot: Double) -> Double {
+                                let t = y[i] * dot
+                                let (l, s) = logistic ? LogisticRegressionProblem.logistic(t) : LogisticRegressionProblem.sigmoid(t)
+                                pv[blk] += l
+                                return scale * y[i] * s
+                            }
+                            for blk in 0..<nb { pv[blk] = 0 }
+                            if let gradient {
+                                // One read of A (DenseRowPass): margins of four rows, their
+                                // loss terms, then the rows added into the gradient from cache.
+                                DenseRowPass.run(a, rows: rows, columns: n, x: xp, gradient: gradient, partials: pg, blocks: nb,
+                                                 group: { blk, i, d in
+                                                     SIMD4(term(blk, i, d[0]), term(blk, i + 1, d[1]), term(blk, i + 2, d[2]), term(blk, i + 3, d[3]))
+                                                 },
+                                                 single: term)
+                            } else {
+                                // The same dot products (same grouping, same bits) without the gradient.
+                                Parallel.forEach(nb, work: rows * n) { blk in
+                                    let range = DenseRowPass.range(blk, of: nb, rows)
+                                    var i = range.lowerBound
+                                    while i + 4 <= range.upperBound {
+                                        let r = a + i * n
+                                        let d = DenseKernels.dot4(r, r + n, r + 2 * n, r + 3 * n, xp, n)
+                                        for j in 0..<4 { _ = term(blk, i + j, d[j]) }
+                                        i += 4
+                                    }
+                                    while i < range.upperBound {
+                                        _ = term(blk, i, DenseKernels.dot(a + i * n, xp, n))
+                                        i += 1
+                                    }
                                 }
-                                pv[blk] = sum
                             }
                         }
                     case .sparse(let csr):
@@ -165,17 +184,18 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
                                         }
                                         pv[blk] = sum
                                     }
+                                    if let gradient, nb > 1 {
+                                        // Partial gradients added in block order (the dense pass does
+                                        // this itself); columns split across threads.
+                                        let parts = min(8, max(1, n / 512))
+                                        Parallel.forEach(parts) { t in
+                                            let cols = LogisticRegressionProblem.range(t, of: parts, n)
+                                            for blk in 1..<nb {
+                                                DenseKernels.axpy(1, pg! + (blk - 1) * n + cols.lowerBound, gradient + cols.lowerBound, cols.count)
+                                            }
+                                        }
+                                    }
                                 }
-                            }
-                        }
-                    }
-                    if let gradient, nb > 1 {
-                        // Add the partial gradients in block order; columns split across threads.
-                        let parts = min(8, max(1, n / 512))
-                        Parallel.forEach(parts) { t in
-                            let cols = LogisticRegressionProblem.range(t, of: parts, n)
-                            for blk in 1..<nb {
-                                DenseKernels.axpy(1, pg! + (blk - 1) * n + cols.lowerBound, gradient + cols.lowerBound, cols.count)
                             }
                         }
                     }

@@ -115,7 +115,7 @@ extension SuiteRandom {
 
     /// An array of `count` standard normal draws times `scale`.
     public mutating func normals(_ count: Int, scale: Double = 1) -> [Double] {
-        var out = [Double](repeating: 0, count: count)
+        var out = LargeStorage.zeros(count)
         out.withUnsafeMutableBufferPointer { fillNormal($0, scale: scale) }
         return out
     }
