@@ -35,7 +35,13 @@ struct BenchResult: Encodable {
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Time the suite's kernels the way ../shared/bench/peers time the peers.",
-        discussion: "Median and best time per call, bytes moved and GB/s. Use a release build. Benchmarks/compare.sh runs each beside its peer.")
+        discussion: """
+        Median and best time per call, bytes moved and GB/s. Use a release build. \
+        --compare runs each kernel beside its peer script (../shared/bench/peers) and, for \
+        memory-bound kernels, alternates the kernel with bandwidth.py over --rounds rounds, \
+        so that the fraction of the read bandwidth compares measurements taken under the \
+        same load.
+        """)
 
     @OptionGroup var suite: SuiteOptions
     @Argument(help: "Kernels to run (default: all whose data are present). See --list.") var kernels: [String] = []
@@ -47,9 +53,12 @@ struct BenchCommand: ParsableCommand {
     var compare = false
     @Option(help: "Directory of the peer scripts (default: ../shared/bench/peers beside the repository).")
     var peers: String?
+    @Option(help: "With --compare: rounds of bandwidth.py alternated with each memory-bound kernel (the fraction reported is the median over rounds).")
+    var rounds: Int = 5
 
     func validate() throws {
         guard minTime > 0 else { throw ValidationError("--min-time must be positive") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
         let known = BenchKernels.all.map(\.name)
         for k in kernels where !known.contains(k) {
             let close = NameSuggestion.closest(to: k, among: known)
@@ -116,6 +125,11 @@ extension BenchCommand {
     }
 
     /// Suite and peer side by side, kernel by kernel, then the table.
+    ///
+    /// The read bandwidth of a shared machine drifts by tens of percent within minutes, so
+    /// a memory-bound kernel is not compared with one bandwidth figure taken earlier: its
+    /// timing is split into `rounds` rounds, each right after a run of bandwidth.py, and
+    /// the fraction reported is the median of the per-round fractions.
     func runComparison(_ chosen: [BenchKernel]) throws {
         let bandwidth = try runPeer("bandwidth.py")
         let readGBs = (bandwidth["median_gb_s"] as? Double) ?? .nan
@@ -128,7 +142,23 @@ extension BenchCommand {
                 FileHandle.standardError.write(Data("skipping \(k.name): \(error)\n".utf8))
                 continue
             }
-            let (median, _, _) = timeBench(minTime, body)
+            var median: Double
+            var fraction: Double?, roundBandwidth: Double?
+            if let bytes = k.bytesPerCall {
+                var medians: [Double] = [], fractions: [Double] = [], bandwidths: [Double] = []
+                for _ in 0..<rounds {
+                    let bw = (try runPeer("bandwidth.py")["median_gb_s"] as? Double) ?? .nan
+                    let (m, _, _) = timeBench(minTime / Double(rounds), body)
+                    medians.append(m)
+                    bandwidths.append(bw)
+                    fractions.append(bytes / m / 1e9 / bw)
+                }
+                median = medianOf(medians)
+                fraction = medianOf(fractions)
+                roundBandwidth = medianOf(bandwidths)
+            } else {
+                median = timeBench(minTime, body).0
+            }
             var peerMedian: Double?
             if let peer = k.peer {
                 let result = try runPeer(peer)
@@ -138,11 +168,21 @@ extension BenchCommand {
             rows.append([k.name, formatSeconds(median), peerMedian.map(formatSeconds) ?? "-",
                          peerMedian.map { String(format: "%.2f", median / $0) } ?? "-",
                          gbs.map { String(format: "%.2f", $0) } ?? "-",
-                         gbs.map { String(format: "%.0f%%", 100 * $0 / readGBs) } ?? "-",
+                         roundBandwidth.map { String(format: "%.2f", $0) } ?? "-",
+                         fraction.map { String(format: "%.0f%%", 100 * $0) } ?? "-",
                          k.peer ?? "-"])
         }
-        print(table(["kernel", "suite", "peer", "suite/peer", "GB/s", "of bandwidth", "peer script"], rows))
+        print(table(["kernel", "suite", "peer", "suite/peer", "GB/s", "bandwidth", "of bandwidth", "peer script"], rows))
+        if chosen.contains(where: { $0.bytesPerCall != nil }) {
+            print("GB/s: bytes the kernel must read per call / its median time; bandwidth: median of the bandwidth.py runs alternated with it; of bandwidth: median over \(rounds) rounds of (kernel GB/s / that round's bandwidth).")
+        }
     }
+}
+
+/// The median of a non-empty list.
+func medianOf(_ values: [Double]) -> Double {
+    let s = values.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
 }
 
 /// Median and best of repeated calls lasting at least `minTime` in all (one warm-up call).

@@ -47,7 +47,11 @@ public enum DenseRowPass {
                            group: (_ block: Int, _ row: Int, _ dots: SIMD4<Double>) -> SIMD4<Double>,
                            single: (_ block: Int, _ row: Int, _ dot: Double) -> Double) {
         precondition(nb >= 1 && (nb == 1 || partials != nil), "blocks beyond the first need partial storage")
-        Parallel.forEach(nb, work: m * n) { blk in
+        // Each thread takes a contiguous run of blocks, so that it streams one contiguous
+        // part of the matrix (the blocks, and so the bits, do not depend on this).
+        let workers = min(nb, Parallel.maxThreads)
+        Parallel.forEach(workers, work: m * n) { worker in
+          for blk in range(worker, of: workers, nb) {
             let out = blk == 0 ? gradient : partials! + (blk - 1) * n
             out.update(repeating: 0, count: n)
             let rows = range(blk, of: nb, m)
@@ -82,6 +86,7 @@ public enum DenseRowPass {
                 let row = a + i * n
                 DenseKernels.axpy(single(blk, i, DenseKernels.dot(row, x, n)), row, out, n)
             }
+          }
         }
         if nb > 1 {
             // Partials added in block order; columns split across threads.
