@@ -28,6 +28,40 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(lines[1])["kernel"] as? String, "partial-dct-fg-2000x8192")
     }
 
+    /// `--compare` against stand-in peer scripts with known answers: the ratio column is
+    /// suite / peer, and the fraction of bandwidth uses the bandwidth.py runs alternated
+    /// with the kernel (here always 1000 GB/s, so the fraction is GB/s / 1000).
+    func testCompareUsesThePeerAndTheAlternatedBandwidth() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("peers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let count = dir.appendingPathComponent("bandwidth-runs")
+        try "import json\nopen('bandwidth-runs', 'a').write('x')\nprint(json.dumps({'median_gb_s': 1000.0, 'best_gb_s': 1100.0}))\n"
+            .write(to: dir.appendingPathComponent("bandwidth.py"), atomically: true, encoding: .utf8)
+        try "import json\nprint('noise before the result line')\nprint(json.dumps({'median_s': 1000.0}))\n"
+            .write(to: dir.appendingPathComponent("ls_gradient.py"), atomically: true, encoding: .utf8)
+        let r = try runCLI(["bench", "ls-dense-fg-1024x4096", "--compare", "--peers", dir.path, "--min-time", "0.05", "--rounds", "3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // One bandwidth run for the header, then one per round.
+        XCTAssertEqual(try String(contentsOf: count, encoding: .utf8).count, 4)
+        XCTAssert(r.stdout.contains("read bandwidth (bandwidth.py): 1000.00 GB/s median, 1100.00 GB/s best"), r.stdout)
+        let row = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("ls-dense-fg-1024x4096") })
+        let cells = row.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        // kernel, suite (value unit), peer (value unit), ratio, GB/s, bandwidth, fraction, script…
+        XCTAssertEqual(cells[3], "1000.000", row.description)
+        XCTAssertEqual(cells[4], "s")
+        XCTAssertEqual(cells[5], "0.00", "a millisecond kernel against a 1000 s peer")
+        let gbs = try XCTUnwrap(Double(cells[6])), fraction = try XCTUnwrap(Double(cells[8].dropLast()))
+        XCTAssertEqual(cells[7], "1000.00")
+        XCTAssertEqual(fraction, (gbs / 1000 * 100).rounded(), accuracy: 1, row.description)
+    }
+
+    func testCompareRejectsZeroRounds() throws {
+        let r = try runCLI(["bench", "--compare", "--rounds", "0"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssert(r.stderr.contains("--rounds must be at least 1"), r.stderr)
+    }
+
     func testUnknownKernelSuggestsTheClosest() throws {
         let r = try runCLI(["bench", "ls-dense-fg-4096x819"])
         XCTAssertNotEqual(r.status, 0)
