@@ -136,7 +136,7 @@ extension DenseKernels {
 
     /// ``axpy4(_:_:_:_:_:_:_:)`` that also asks for `count` doubles of four rows
     /// `prefetch`, `prefetch + rowStride`, … into the second-level cache, one cache line
-    /// of each row every 8 columns. The fused least-squares kernel uses it to fetch the
+    /// of each row every 8 columns. The one-pass row kernel (``DenseRowPass``) uses it to fetch the
     /// next rows' next chunk while it works on rows already in cache, so that memory
     /// never idles; the arithmetic, and so every bit, is that of the plain version.
     @inlinable @inline(__always)
@@ -146,6 +146,16 @@ extension DenseKernels {
                              prefetching prefetch: UnsafePointer<Double>?, rowStride: Int, count: Int) {
         typealias V = SIMD4<Double>
         let c0 = V(repeating: c[0]), c1 = V(repeating: c[1]), c2 = V(repeating: c[2]), c3 = V(repeating: c[3])
+        /// Columns j..<j+4 of y, updated in row order.
+        @inline(__always) func update(_ j: Int) {
+            let py = UnsafeMutableRawPointer(y + j)
+            var v = py.loadUnaligned(as: V.self)
+            v += c0 * UnsafeRawPointer(r0 + j).loadUnaligned(as: V.self)
+            v += c1 * UnsafeRawPointer(r1 + j).loadUnaligned(as: V.self)
+            v += c2 * UnsafeRawPointer(r2 + j).loadUnaligned(as: V.self)
+            v += c3 * UnsafeRawPointer(r3 + j).loadUnaligned(as: V.self)
+            py.storeBytes(of: v, as: V.self)
+        }
         var i = 0
         if let p = prefetch {
             // Eight columns (two vectors) per step, one line of each next row per step.
@@ -155,27 +165,13 @@ extension DenseKernels {
                 psk_prefetch_l2(p + rowStride + i)
                 psk_prefetch_l2(p + 2 * rowStride + i)
                 psk_prefetch_l2(p + 3 * rowStride + i)
-                for h in 0..<2 {
-                    let j = i &+ 4 &* h
-                    let py = UnsafeMutableRawPointer(y + j)
-                    var v = py.loadUnaligned(as: V.self)
-                    v += c0 * UnsafeRawPointer(r0 + j).loadUnaligned(as: V.self)
-                    v += c1 * UnsafeRawPointer(r1 + j).loadUnaligned(as: V.self)
-                    v += c2 * UnsafeRawPointer(r2 + j).loadUnaligned(as: V.self)
-                    v += c3 * UnsafeRawPointer(r3 + j).loadUnaligned(as: V.self)
-                    py.storeBytes(of: v, as: V.self)
-                }
+                update(i)
+                update(i &+ 4)
                 i &+= 8
             }
         }
         while i &+ 4 <= n {
-            let py = UnsafeMutableRawPointer(y + i)
-            var v = py.loadUnaligned(as: V.self)
-            v += c0 * UnsafeRawPointer(r0 + i).loadUnaligned(as: V.self)
-            v += c1 * UnsafeRawPointer(r1 + i).loadUnaligned(as: V.self)
-            v += c2 * UnsafeRawPointer(r2 + i).loadUnaligned(as: V.self)
-            v += c3 * UnsafeRawPointer(r3 + i).loadUnaligned(as: V.self)
-            py.storeBytes(of: v, as: V.self)
+            update(i)
             i &+= 4
         }
         while i < n {

@@ -22,11 +22,6 @@ public final class DenseOperator: LinearOperator {
         residual = [Double](repeating: 0, count: matrix.rows)
     }
 
-    /// Row-range of block `b` of `count` blocks over `m` rows.
-    @inlinable
-    static func range(_ b: Int, of count: Int, _ m: Int) -> Range<Int> {
-        (b * m / count)..<((b + 1) * m / count)
-    }
 
 
     /// Threads get contiguous slices; the count of slices depends on the sizes only.
@@ -39,7 +34,7 @@ public final class DenseOperator: LinearOperator {
         matrix.storage.withUnsafeBufferPointer { a in
             let ab = a.baseAddress!, xb = x.baseAddress!, yb = y.baseAddress!
             Parallel.forEach(parts, work: m * n) { t in
-                for i in DenseOperator.range(t, of: parts, m) { yb[i] = DenseKernels.dot(ab + i * n, xb, n) }
+                for i in DenseRowPass.range(t, of: parts, m) { yb[i] = DenseKernels.dot(ab + i * n, xb, n) }
             }
         }
     }
@@ -51,7 +46,7 @@ public final class DenseOperator: LinearOperator {
             let ab = a.baseAddress!, xb = x.baseAddress!, yb = y.baseAddress!
             // Columns split into slices: each output entry sums over rows in row order.
             Parallel.forEach(parts, work: m * n) { t in
-                let cols = DenseOperator.range(t, of: parts, n)
+                let cols = DenseRowPass.range(t, of: parts, n)
                 let c0 = cols.lowerBound, width = cols.count
                 (xb + c0).update(repeating: 0, count: width)
                 for i in 0..<m { DenseKernels.axpy(yb[i], ab + i * n + c0, xb + c0, width) }

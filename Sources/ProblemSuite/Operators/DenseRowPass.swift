@@ -88,14 +88,20 @@ public enum DenseRowPass {
             }
           }
         }
-        if nb > 1 {
-            // Partials added in block order; columns split across threads.
-            let parts = min(8, max(1, n / 512))
-            Parallel.forEach(parts, work: m * n) { t in
-                let cols = range(t, of: parts, n)
-                for blk in 1..<nb {
-                    DenseKernels.axpy(1, partials! + (blk - 1) * n + cols.lowerBound, gradient + cols.lowerBound, cols.count)
-                }
+        if nb > 1 { addPartials(partials!, blocks: nb, into: gradient, columns: n, work: m * n) }
+    }
+
+    /// gradient += partials of blocks 1, 2, …, blocks−1, in block order (so the bits do
+    /// not depend on the thread count); columns are split across threads.
+    /// - Complexity: O(blocks·n).
+    @inlinable
+    public static func addPartials(_ partials: UnsafePointer<Double>, blocks nb: Int, into gradient: UnsafeMutablePointer<Double>,
+                                   columns n: Int, work: Int = .max) {
+        let parts = min(8, max(1, n / 512))
+        Parallel.forEach(parts, work: work) { t in
+            let cols = range(t, of: parts, n)
+            for blk in 1..<nb {
+                DenseKernels.axpy(1, partials + (blk - 1) * n + cols.lowerBound, gradient + cols.lowerBound, cols.count)
             }
         }
     }

@@ -108,10 +108,6 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
         evaluate(x, gradient.baseAddress)
     }
 
-    @inlinable
-    static func range(_ b: Int, of count: Int, _ m: Int) -> Range<Int> {
-        (b * m / count)..<((b + 1) * m / count)
-    }
 
     /// f(x), and ∇f(x) into `gradient` when it is not nil.
     @usableFromInline
@@ -170,7 +166,7 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
                                         let out: UnsafeMutablePointer<Double>? = gradient.map { blk == 0 ? $0 : pg! + (blk - 1) * n }
                                         out?.update(repeating: 0, count: n)
                                         var sum = 0.0
-                                        for i in LogisticRegressionProblem.range(blk, of: nb, rows) {
+                                        for i in DenseRowPass.range(blk, of: nb, rows) {
                                             let lo = rs[i], hi = rs[i + 1]
                                             var dot = 0.0
                                             for k in lo..<hi { dot += v![k] * xp[Int(c![k])] }
@@ -185,15 +181,8 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
                                         pv[blk] = sum
                                     }
                                     if let gradient, nb > 1 {
-                                        // Partial gradients added in block order (the dense pass does
-                                        // this itself); columns split across threads.
-                                        let parts = min(8, max(1, n / 512))
-                                        Parallel.forEach(parts) { t in
-                                            let cols = LogisticRegressionProblem.range(t, of: parts, n)
-                                            for blk in 1..<nb {
-                                                DenseKernels.axpy(1, pg! + (blk - 1) * n + cols.lowerBound, gradient + cols.lowerBound, cols.count)
-                                            }
-                                        }
+                                        // (The dense pass adds its partials itself.)
+                                        DenseRowPass.addPartials(pg!, blocks: nb, into: gradient, columns: n)
                                     }
                                 }
                             }
