@@ -124,6 +124,15 @@ extension BenchCommand {
         return json
     }
 
+    /// The median read bandwidth (GB/s) of one run of bandwidth.py, and its best.
+    func readBandwidth() throws -> (median: Double, best: Double) {
+        let result = try runPeer("bandwidth.py")
+        guard let median = result["median_gb_s"] as? Double, let best = result["best_gb_s"] as? Double else {
+            throw ValidationError("bandwidth.py in \(peerDirectory) printed no median_gb_s and best_gb_s")
+        }
+        return (median, best)
+    }
+
     /// Suite and peer side by side, kernel by kernel, then the table.
     ///
     /// The read bandwidth of a shared machine drifts by tens of percent within minutes, so
@@ -131,10 +140,9 @@ extension BenchCommand {
     /// timing is split into `rounds` rounds, each right after a run of bandwidth.py, and
     /// the fraction reported is the median of the per-round fractions.
     func runComparison(_ chosen: [BenchKernel]) throws {
-        let bandwidth = try runPeer("bandwidth.py")
-        let readGBs = (bandwidth["median_gb_s"] as? Double) ?? .nan
+        let bandwidth = try readBandwidth()
         print(String(format: "read bandwidth (bandwidth.py): %.2f GB/s median, %.2f GB/s best; suite threads: %d",
-                     readGBs, (bandwidth["best_gb_s"] as? Double) ?? .nan, Parallel.maxThreads))
+                     bandwidth.median, bandwidth.best, Parallel.maxThreads))
         var rows: [[String]] = []
         for k in chosen {
             let body: () -> Void
@@ -142,12 +150,12 @@ extension BenchCommand {
                 FileHandle.standardError.write(Data("skipping \(k.name): \(error)\n".utf8))
                 continue
             }
-            var median: Double
-            var fraction: Double?, roundBandwidth: Double?
+            let median: Double
+            let fraction: Double?, roundBandwidth: Double?
             if let bytes = k.bytesPerCall {
                 var medians: [Double] = [], fractions: [Double] = [], bandwidths: [Double] = []
                 for _ in 0..<rounds {
-                    let bw = (try runPeer("bandwidth.py")["median_gb_s"] as? Double) ?? .nan
+                    let bw = try readBandwidth().median
                     let (m, _, _) = timeBench(minTime / Double(rounds), body)
                     medians.append(m)
                     bandwidths.append(bw)
@@ -158,6 +166,8 @@ extension BenchCommand {
                 roundBandwidth = medianOf(bandwidths)
             } else {
                 median = timeBench(minTime, body).0
+                fraction = nil
+                roundBandwidth = nil
             }
             var peerMedian: Double?
             if let peer = k.peer {

@@ -24,7 +24,7 @@ extern "C" {
 /// Asks for the cache line holding `p` to be brought into the second-level cache
 /// (prefetcht1 on x86-64; a no-op where the compiler has no prefetch). A hint only: it
 /// never faults and changes no result. Static inline so that Swift inlines it into
-/// the fused dense kernel (DenseOperator.swift), which uses it to keep memory busy
+/// the one-pass dense row kernel (DenseRowPass.swift), which uses it to keep memory busy
 /// while it works on data already in cache.
 static inline void psk_prefetch_l2(const void *p) { __builtin_prefetch(p, 0, 2); }
 

@@ -22,8 +22,6 @@ public final class DenseOperator: LinearOperator {
         residual = [Double](repeating: 0, count: matrix.rows)
     }
 
-
-
     /// Threads get contiguous slices; the count of slices depends on the sizes only.
     @inlinable
     var slices: Int { matrix.rows * matrix.columns >= (1 << 16) ? 8 : 1 }

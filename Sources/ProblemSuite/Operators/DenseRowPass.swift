@@ -91,6 +91,29 @@ public enum DenseRowPass {
         if nb > 1 { addPartials(partials!, blocks: nb, into: gradient, columns: n, work: m * n) }
     }
 
+    /// The dot products ``run(_:rows:columns:x:gradient:partials:blocks:group:single:)``
+    /// forms, in the same grouping (so the same bits), without the gradient: for callers
+    /// that need f alone. `group` and `single` are called as there; their results unused.
+    /// - Complexity: O(m·n), one read of the matrix.
+    @inlinable
+    public static func dots(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int, x: UnsafePointer<Double>, blocks nb: Int,
+                            group: (_ block: Int, _ row: Int, _ dots: SIMD4<Double>) -> Void,
+                            single: (_ block: Int, _ row: Int, _ dot: Double) -> Void) {
+        Parallel.forEach(nb, work: m * n) { blk in
+            let rows = range(blk, of: nb, m)
+            var i = rows.lowerBound
+            while i + 4 <= rows.upperBound {
+                let r = a + i * n
+                group(blk, i, DenseKernels.dot4(r, r + n, r + 2 * n, r + 3 * n, x, n))
+                i += 4
+            }
+            while i < rows.upperBound {
+                single(blk, i, DenseKernels.dot(a + i * n, x, n))
+                i += 1
+            }
+        }
+    }
+
     /// gradient += partials of blocks 1, 2, …, blocks−1, in block order (so the bits do
     /// not depend on the thread count); columns are split across threads.
     /// - Complexity: O(blocks·n).

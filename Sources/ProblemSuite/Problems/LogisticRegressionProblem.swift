@@ -108,7 +108,6 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
         evaluate(x, gradient.baseAddress)
     }
 
-
     /// f(x), and ∇f(x) into `gradient` when it is not nil.
     @usableFromInline
     func evaluate(_ x: UnsafeBufferPointer<Double>, _ gradient: UnsafeMutablePointer<Double>?) -> Double {
@@ -141,20 +140,9 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
                                                  single: term)
                             } else {
                                 // The same dot products (same grouping, same bits) without the gradient.
-                                Parallel.forEach(nb, work: rows * n) { blk in
-                                    let range = DenseRowPass.range(blk, of: nb, rows)
-                                    var i = range.lowerBound
-                                    while i + 4 <= range.upperBound {
-                                        let r = a + i * n
-                                        let d = DenseKernels.dot4(r, r + n, r + 2 * n, r + 3 * n, xp, n)
-                                        for j in 0..<4 { _ = term(blk, i + j, d[j]) }
-                                        i += 4
-                                    }
-                                    while i < range.upperBound {
-                                        _ = term(blk, i, DenseKernels.dot(a + i * n, xp, n))
-                                        i += 1
-                                    }
-                                }
+                                DenseRowPass.dots(a, rows: rows, columns: n, x: xp, blocks: nb,
+                                                  group: { blk, i, d in for j in 0..<4 { _ = term(blk, i + j, d[j]) } },
+                                                  single: { blk, i, d in _ = term(blk, i, d) })
                             }
                         }
                     case .sparse(let csr):
