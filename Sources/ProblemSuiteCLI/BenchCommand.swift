@@ -104,22 +104,29 @@ extension BenchCommand {
     var peerDirectory: String { peers ?? SuitePaths.sharedDirectory + "/bench/peers" }
 
     /// Runs `python3 SCRIPT ARGS` in the peer directory and returns its JSON line.
+    ///
+    /// `DATA/` in the arguments stands for the data directory, made absolute first: the
+    /// script runs in the peer directory, where a relative `--data-dir` means nothing.
+    /// The script's error output goes to ours.
     func runPeer(_ command: String) throws -> [String: Any] {
-        var args = command.split(separator: " ").map(String.init)
-        args = args.map { $0.replacingOccurrences(of: "DATA/", with: suite.dataDirectory + "/") }
+        let data = URL(fileURLWithPath: suite.dataDirectory).standardizedFileURL.path
+        let args = command.split(separator: " ").map { $0.replacingOccurrences(of: "DATA/", with: data + "/") }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3"] + args
         p.currentDirectoryURL = URL(fileURLWithPath: peerDirectory)
         let out = Pipe()
         p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let described = "`python3 \(args.joined(separator: " "))` in \(peerDirectory)"
+        do { try p.run() } catch { throw PeerFailure(message: "could not start \(described): \(error)") }
+        let output = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        guard p.terminationStatus == 0,
-              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-              let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw ValidationError("peer `python3 \(args.joined(separator: " "))` in \(peerDirectory) failed (status \(p.terminationStatus))")
+        guard p.terminationStatus == 0 else {
+            throw PeerFailure(message: "\(described) exited with status \(p.terminationStatus) (its error output is above)")
+        }
+        guard let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last,
+              let json = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+            throw PeerFailure(message: "\(described) printed no JSON line")
         }
         return json
     }
@@ -143,7 +150,7 @@ extension BenchCommand {
         let bandwidth = try readBandwidth()
         print(String(format: "read bandwidth (bandwidth.py): %.2f GB/s median, %.2f GB/s best; suite threads: %d",
                      bandwidth.median, bandwidth.best, Parallel.maxThreads))
-        var rows: [[String]] = []
+        var rows: [[String]] = [], failures: [String] = []
         for k in chosen {
             let body: () -> Void
             do { body = try k.prepare(suite) } catch {
@@ -169,13 +176,23 @@ extension BenchCommand {
                 fraction = nil
                 roundBandwidth = nil
             }
-            var peerMedian: Double?
+            var peerMedian: Double?, peerCell = "-"
             if let peer = k.peer {
-                let result = try runPeer(peer)
-                peerMedian = (result["median_s"] as? Double) ?? (result["seconds"] as? Double)
+                // A failing peer costs its cell, not the rows already measured.
+                do {
+                    let result = try runPeer(peer)
+                    peerMedian = (result["median_s"] as? Double) ?? (result["seconds"] as? Double)
+                    peerCell = peerMedian.map(formatSeconds) ?? "no time"
+                } catch {
+                    failures.append("\(k.name): \(error)")
+                    peerCell = "failed"
+                }
             }
             let gbs = k.bytesPerCall.map { $0 / median / 1e9 }
-            rows.append([k.name, formatSeconds(median), peerMedian.map(formatSeconds) ?? "-",
+            // Progress on the error stream, so that an interrupted comparison keeps what it measured.
+            FileHandle.standardError.write(Data(("\(k.name): suite \(formatSeconds(median)), peer \(peerCell)"
+                + (fraction.map { String(format: ", %.0f%% of the read bandwidth", 100 * $0) } ?? "") + "\n").utf8))
+            rows.append([k.name, formatSeconds(median), peerCell,
                          peerMedian.map { String(format: "%.2f", median / $0) } ?? "-",
                          gbs.map { String(format: "%.2f", $0) } ?? "-",
                          roundBandwidth.map { String(format: "%.2f", $0) } ?? "-",
@@ -186,7 +203,17 @@ extension BenchCommand {
         if chosen.contains(where: { $0.bytesPerCall != nil }) {
             print("GB/s: bytes the kernel must read per call / its median time; bandwidth: median of the bandwidth.py runs alternated with it; of bandwidth: median over \(rounds) rounds of (kernel GB/s / that round's bandwidth).")
         }
+        if !failures.isEmpty {
+            FileHandle.standardError.write(Data(("peer scripts that failed:\n" + failures.map { "  \($0)\n" }.joined()).utf8))
+            throw ExitCode.failure
+        }
     }
+}
+
+/// A peer script that could not be run or printed no result.
+struct PeerFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
 
 /// The median of a non-empty list.
@@ -212,23 +239,54 @@ func timeBench(_ minTime: Double, _ body: () -> Void) -> (Double, Double, Int) {
 /// The kernels `bench` knows.
 enum BenchKernels {
     static var all: [BenchKernel] {
-        [denseLeastSquares(1024, 4096), denseLeastSquares(4096, 8192), partialDCT(2000, 8192), solveA1()]
+        [denseLeastSquares(1024, 4096), denseLeastSquares(4096, 8192), denseLeastSquares(4096, 8192, valueOnly: true),
+         denseRead(4096, 8192), partialDCT(2000, 8192), solveA1()]
             + extraKernels
     }
 
     /// Kernels contributed by other families' files (data loading, logistic, K-SVD).
     static var extraKernels: [BenchKernel] { dataKernels + sparseCodingKernels }
 
-    static func denseLeastSquares(_ m: Int, _ n: Int) -> BenchKernel {
-        BenchKernel(name: "ls-dense-fg-\(m)x\(n)", summary: "f+∇f of ½‖Ax−b‖², dense Gaussian A (fused, one pass over A)",
-                    m: m, n: n, bytesPerCall: Double(8 * m * n), peer: "ls_gradient.py \(m) \(n)") { _ in
+    /// f+∇f (or, with `valueOnly`, f alone) of ½‖Ax−b‖² with a dense Gaussian m×n A.
+    static func denseLeastSquares(_ m: Int, _ n: Int, valueOnly: Bool = false) -> BenchKernel {
+        BenchKernel(name: "ls-dense-\(valueOnly ? "f" : "fg")-\(m)x\(n)",
+                    summary: valueOnly ? "f alone of ½‖Ax−b‖², dense Gaussian A (row dot products, one read of A)"
+                                       : "f+∇f of ½‖Ax−b‖², dense Gaussian A (fused, one pass over A)",
+                    m: m, n: n, bytesPerCall: Double(8 * m * n), peer: valueOnly ? nil : "ls_gradient.py \(m) \(n)") { _ in
             var rng = SuiteRandom(seed: 0, stream: "bench/ls")
             let op = DenseOperator(DenseMatrix(rows: m, columns: n, storage: rng.normals(m * n, scale: 1 / Double(m).squareRoot())))
             let meta = ProblemMetadata(name: "bench", family: "bench", dimension: n, rows: m, classification: "", seed: 0)
             let problem = LeastSquaresProblem(operator: op, rhs: rng.normals(m), metadata: meta)
             let x = rng.normals(n)
+            if valueOnly { return { _ = problem.value(at: x) } }
             var g = [Double](repeating: 0, count: n)
             return { _ = problem.valueAndGradient(at: x, into: &g) }
+        }
+    }
+
+    /// The floor under any kernel that reads an m×n matrix once: the sum of its entries,
+    /// each thread reading one contiguous part as four streams (the same storage as
+    /// `ls-dense-fg`). With `--compare` it says how much of bandwidth.py's two-vector
+    /// figure a plain read of one matrix reaches on the machine: the yardstick for the
+    /// one-pass kernels.
+    static func denseRead(_ m: Int, _ n: Int) -> BenchKernel {
+        BenchKernel(name: "read-dense-\(m)x\(n)", summary: "sum of the entries of the same m×n matrix: a plain read, the floor under one-pass kernels",
+                    m: m, n: n, bytesPerCall: Double(8 * m * n), peer: nil) { _ in
+            var rng = SuiteRandom(seed: 0, stream: "bench/ls")
+            let a = rng.normals(m * n, scale: 1 / Double(m).squareRoot())
+            let parts = max(1, Parallel.maxThreads)
+            var sums = [Double](repeating: 0, count: parts)
+            return {
+                a.withUnsafeBufferPointer { p in
+                    sums.withUnsafeMutableBufferPointer { out in
+                        let base = p.baseAddress!, o = out.baseAddress!
+                        Parallel.forEach(parts, work: m * n) { t in
+                            let r = DenseRowPass.range(t, of: parts, m * n)
+                            o[t] = sumFourStreams(base + r.lowerBound, r.count)
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -253,4 +311,26 @@ enum BenchKernels {
             return { _ = try? SolverRun.run(SolverRegistry.make("prunadag-v3", settings: problem.metadata.settings), on: problem, from: x0) }
         }
     }
+}
+
+/// Σ p[0..<n], read as four streams (the four quarters of the range side by side, two
+/// vectors each per step): on the measured machine one stream per core reaches about 0.87
+/// of bandwidth.py's two-vector figure, four streams about 0.98.
+/// - Complexity: O(n), n·8 bytes read once.
+func sumFourStreams(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
+    typealias V = SIMD4<Double>
+    let len = (n / 4) & ~7
+    let q0 = UnsafeRawPointer(p), q1 = UnsafeRawPointer(p + len), q2 = UnsafeRawPointer(p + 2 * len), q3 = UnsafeRawPointer(p + 3 * len)
+    var a0 = V(), a1 = V(), a2 = V(), a3 = V(), b0 = V(), b1 = V(), b2 = V(), b3 = V()
+    var o = 0
+    while o < len * 8 {
+        a0 += q0.loadUnaligned(fromByteOffset: o, as: V.self); b0 += q0.loadUnaligned(fromByteOffset: o + 32, as: V.self)
+        a1 += q1.loadUnaligned(fromByteOffset: o, as: V.self); b1 += q1.loadUnaligned(fromByteOffset: o + 32, as: V.self)
+        a2 += q2.loadUnaligned(fromByteOffset: o, as: V.self); b2 += q2.loadUnaligned(fromByteOffset: o + 32, as: V.self)
+        a3 += q3.loadUnaligned(fromByteOffset: o, as: V.self); b3 += q3.loadUnaligned(fromByteOffset: o + 32, as: V.self)
+        o += 64
+    }
+    var t = (((a0 + b0) + (a1 + b1)) + ((a2 + b2) + (a3 + b3))).sum()
+    for i in (4 * len)..<n { t += p[i] }
+    return t
 }

@@ -1,11 +1,12 @@
 import Foundation
 import XCTest
+import ProblemSuite
 
 final class BenchCommandTests: XCTestCase {
     func testListNamesEveryKernelWithItsPeer() throws {
         let r = try runCLI(["bench", "--list"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        for k in ["ls-dense-fg-4096x8192", "partial-dct-fg-2000x8192", "logistic-dense-fg-4200x5000", "logistic-sparse-fg-a9a",
+        for k in ["ls-dense-fg-4096x8192", "ls-dense-f-4096x8192", "read-dense-4096x8192", "partial-dct-fg-2000x8192", "logistic-dense-fg-4200x5000", "logistic-sparse-fg-a9a",
                   "libsvm-load-a9a", "libsvm-load-w8a", "libsvm-load-reged0", "omp-mnist", "ksvd-mnist", "solve-prunadag-v3-A1"] {
             XCTAssert(r.stdout.contains(k), "missing \(k)")
         }
@@ -54,6 +55,60 @@ final class BenchCommandTests: XCTestCase {
         let gbs = try XCTUnwrap(Double(cells[6])), fraction = try XCTUnwrap(Double(cells[8].dropLast()))
         XCTAssertEqual(cells[7], "1000.00")
         XCTAssertEqual(fraction, (gbs / 1000 * 100).rounded(), accuracy: 1, row.description)
+    }
+
+    /// The peer runs in the peer directory, so `DATA/` in its arguments must become an
+    /// absolute path even when `--data-dir` is relative (a relative one used to reach the
+    /// script as given and fail there).
+    func testComparePassesPeersAnAbsoluteDataDirectory() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("bench-rel-\(UUID().uuidString)")
+        let peers = root.appendingPathComponent("peers"), data = root.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: peers, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let text = Array("+1 1:0.5 3:1\n-1 2:1 123:0.25\n".utf8)
+        try Data(try GzipWriter.compress(text)).write(to: data.appendingPathComponent("a9a.gz"))
+        try "import json\nprint(json.dumps({'median_gb_s': 10.0, 'best_gb_s': 11.0}))\n"
+            .write(to: peers.appendingPathComponent("bandwidth.py"), atomically: true, encoding: .utf8)
+        try """
+        import json, os, sys
+        path = sys.argv[1]
+        assert os.path.isabs(path) and os.path.exists(path), path
+        print(json.dumps({'median_s': 2.0}))
+
+        """.write(to: peers.appendingPathComponent("libsvm_load.py"), atomically: true, encoding: .utf8)
+        let r = try runCLI(["bench", "libsvm-load-a9a", "--compare", "--peers", "peers", "--data-dir", "data", "--min-time", "0.01"],
+                           directory: root)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let row = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("libsvm-load-a9a") }, r.stdout)
+        XCTAssert(row.contains("2.000 s"), row.description)
+    }
+
+    /// A peer that fails costs its cell, not the table: the rows measured are printed, the
+    /// failure is named on the error stream, and the exit status says it.
+    func testCompareKeepsTheTableWhenAPeerFails() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("peers-fail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "import json\nprint(json.dumps({'median_gb_s': 10.0, 'best_gb_s': 11.0}))\n"
+            .write(to: dir.appendingPathComponent("bandwidth.py"), atomically: true, encoding: .utf8)
+        try "import sys\nsys.exit('stand-in peer broken on purpose')\n"
+            .write(to: dir.appendingPathComponent("ls_gradient.py"), atomically: true, encoding: .utf8)
+        try "import json\nprint(json.dumps({'median_s': 3.0}))\n"
+            .write(to: dir.appendingPathComponent("dct_gradient.py"), atomically: true, encoding: .utf8)
+        let r = try runCLI(["bench", "ls-dense-fg-1024x4096", "partial-dct-fg-2000x8192", "--compare", "--peers", dir.path,
+                            "--min-time", "0.02", "--rounds", "1"])
+        XCTAssertNotEqual(r.status, 0)
+        let lines = r.stdout.split(separator: "\n")
+        let ls = try XCTUnwrap(lines.first { $0.hasPrefix("ls-dense-fg-1024x4096") }, r.stdout)
+        XCTAssert(ls.contains("failed"), ls.description)
+        let dct = try XCTUnwrap(lines.first { $0.hasPrefix("partial-dct-fg-2000x8192") }, r.stdout)
+        XCTAssert(dct.contains("3.000 s"), dct.description)
+        XCTAssert(r.stderr.contains("peer scripts that failed") && r.stderr.contains("ls_gradient.py 1024 4096")
+                  && r.stderr.contains("exited with status 1"), r.stderr)
+        XCTAssert(r.stderr.contains("stand-in peer broken on purpose"), "the script's own message reaches the user")
+        // Progress lines, one per kernel, on the error stream.
+        XCTAssert(r.stderr.contains("partial-dct-fg-2000x8192: suite"), r.stderr)
     }
 
     func testCompareRejectsZeroRounds() throws {

@@ -19,10 +19,11 @@ func productsDirectory() -> URL {
     #endif
 }
 
-func runCLI(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+func runCLI(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> CLIResult {
     let process = Process()
     process.executableURL = productsDirectory().appendingPathComponent("problemsuite")
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
     process.environment = env

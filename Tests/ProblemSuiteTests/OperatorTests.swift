@@ -120,6 +120,9 @@ final class OperatorTests: XCTestCase {
                 let name = "\(m)×\(n), \(op.blocks) blocks"
                 XCTAssertLessThan(maxRelativeDifference(g, op.applyAdjoint(res)), 1e-12, name)
                 XCTAssertEqual(f, 0.5 * DenseKernels.dot(res, res), accuracy: 1e-12 * max(1, f), name)
+                // f alone groups the dot products the same way: the same bits.
+                let fAlone = x.withUnsafeBufferPointer { xp in b.withUnsafeBufferPointer { op.leastSquaresValue(xp, $0) } }
+                XCTAssertEqual(fAlone.bitPattern, f.bitPattern, "f alone against f of f+∇f, " + name)
             }
         }
     }
@@ -135,6 +138,8 @@ final class OperatorTests: XCTestCase {
             var g = [Double](repeating: 0, count: 1031)
             let f = x.withUnsafeBufferPointer { xp in b.withUnsafeBufferPointer { bp in
                 g.withUnsafeMutableBufferPointer { op.leastSquaresValueAndGradient(xp, bp, into: $0) } } }
+            let fAlone = x.withUnsafeBufferPointer { xp in b.withUnsafeBufferPointer { op.leastSquaresValue(xp, $0) } }
+            XCTAssertEqual(fAlone.bitPattern, f.bitPattern, "f alone, \(Parallel.maxThreads) threads")
             return (op.apply(x), op.applyAdjoint(y), g, f)
         }
         let saved = Parallel.maxThreads

@@ -52,6 +52,27 @@ public final class DenseOperator: LinearOperator {
         }
     }
 
+    /// ½‖A·x − b‖² alone, reading A once with the dot products grouped exactly as in
+    /// ``leastSquaresValueAndGradient(_:_:into:)``, so that the two return the same bits.
+    /// (Four rows at a time is also the faster way to read A: four memory streams.)
+    /// - Complexity: O(m·n), one read of A.
+    public func leastSquaresValue(_ x: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Double {
+        let m = rowCount, n = columnCount
+        precondition(x.count == n && b.count == m)
+        return matrix.storage.withUnsafeBufferPointer { a in
+            residual.withUnsafeMutableBufferPointer { res in
+                let bb = b.baseAddress!, rb = res.baseAddress!
+                DenseRowPass.dots(a.baseAddress!, rows: m, columns: n, x: x.baseAddress!, blocks: blocks,
+                                  group: { _, i, t in
+                                      let r = t - SIMD4(bb[i], bb[i + 1], bb[i + 2], bb[i + 3])
+                                      rb[i] = r[0]; rb[i + 1] = r[1]; rb[i + 2] = r[2]; rb[i + 3] = r[3]
+                                  },
+                                  single: { _, i, t in rb[i] = t - bb[i] })
+                return 0.5 * DenseKernels.dot(rb, rb, m)
+            }
+        }
+    }
+
     /// ½‖A·x − b‖² returned and Aᵀ(A·x − b) written into `gradient`, reading A from
     /// memory once (``DenseRowPass``, with coefficient aᵢᵀx − bᵢ per row). The residuals
     /// are kept and ½‖r‖² summed in row order, so the result does not depend on the

@@ -34,7 +34,11 @@ public final class LeastSquaresProblem: SmoothProblem {
     }
 
     public func computeValue(_ x: UnsafeBufferPointer<Double>) -> Double {
-        residual.withUnsafeMutableBufferPointer { r in
+        if let dense {
+            // Same grouping as the fused f+∇f: f alone and f from f+∇f are the same bits.
+            return rhs.withUnsafeBufferPointer { dense.leastSquaresValue(x, $0) }
+        }
+        return residual.withUnsafeMutableBufferPointer { r in
             formResidual(x, r)
             return 0.5 * DenseKernels.dot(r.baseAddress!, r.baseAddress!, r.count)
         }
