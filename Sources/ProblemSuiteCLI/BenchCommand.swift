@@ -250,7 +250,7 @@ enum BenchKernels {
     /// f+∇f (or, with `valueOnly`, f alone) of ½‖Ax−b‖² with a dense Gaussian m×n A.
     static func denseLeastSquares(_ m: Int, _ n: Int, valueOnly: Bool = false) -> BenchKernel {
         BenchKernel(name: "ls-dense-\(valueOnly ? "f" : "fg")-\(m)x\(n)",
-                    summary: valueOnly ? "f alone of ½‖Ax−b‖², dense Gaussian A (row dot products, one read of A)"
+                    summary: valueOnly ? "f alone of ½‖Ax−b‖², dense Gaussian A (dot products four rows at a time, one read of A)"
                                        : "f+∇f of ½‖Ax−b‖², dense Gaussian A (fused, one pass over A)",
                     m: m, n: n, bytesPerCall: Double(8 * m * n), peer: valueOnly ? nil : "ls_gradient.py \(m) \(n)") { _ in
             var rng = SuiteRandom(seed: 0, stream: "bench/ls")
