@@ -17,6 +17,26 @@ struct BenchKernel {
     var prepare: (_ suite: SuiteOptions) throws -> () -> Void
 }
 
+/// One row of `--compare --json`: the kernel beside its peer, with the alternated
+/// bandwidth figures, so that a tracked history carries how each fraction was obtained.
+struct BenchComparison: Encodable {
+    var suite = "problemsuite"
+    var kernel: String
+    var m: Int?
+    var n: Int?
+    var median_s: Double
+    var peer: String?
+    /// nil when the kernel has no peer or the peer failed (`peer_failed`).
+    var peer_median_s: Double?
+    var peer_failed: Bool
+    var ratio: Double?
+    var gb_s: Double?
+    var bandwidth_gb_s: Double?
+    var fraction_of_bandwidth: Double?
+    var rounds: Int?
+    var threads: Int
+}
+
 /// What one benchmark measured, as one JSON line (the peers' format, plus the suite's fields).
 struct BenchResult: Encodable {
     var suite = "problemsuite"
@@ -48,7 +68,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Minimum timing time per kernel, in seconds.") var minTime: Double = 1
     @Flag(help: "List the kernels.") var list = false
     @Flag(help: "Time f+∇f of each family at several sizes and fit the exponent of the growth with n.") var scaling = false
-    @Flag(help: "One JSON line per kernel (the peers' format).") var json = false
+    @Flag(help: "One JSON line per kernel (the peers' format); with --compare, a bandwidth line then one comparison line per kernel.")
+    var json = false
     @Flag(help: "Run each kernel's peer script right after it and print the ratio table (suite / peer) and the fraction of the measured read bandwidth.")
     var compare = false
     @Option(help: "Directory of the peer scripts (default: ../shared/bench/peers beside the repository).")
@@ -148,8 +169,19 @@ extension BenchCommand {
     /// the fraction reported is the median of the per-round fractions.
     func runComparison(_ chosen: [BenchKernel]) throws {
         let bandwidth = try readBandwidth()
-        print(String(format: "read bandwidth (bandwidth.py): %.2f GB/s median, %.2f GB/s best; suite threads: %d",
-                     bandwidth.median, bandwidth.best, Parallel.maxThreads))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        if json {
+            struct BandwidthLine: Encodable {
+                var kernel = "read-bandwidth", peer = "bandwidth.py"
+                var median_gb_s: Double, best_gb_s: Double, threads: Int
+            }
+            let line = BandwidthLine(median_gb_s: bandwidth.median, best_gb_s: bandwidth.best, threads: Parallel.maxThreads)
+            print(String(decoding: try encoder.encode(line), as: UTF8.self))
+        } else {
+            print(String(format: "read bandwidth (bandwidth.py): %.2f GB/s median, %.2f GB/s best; suite threads: %d",
+                         bandwidth.median, bandwidth.best, Parallel.maxThreads))
+        }
         var rows: [[String]] = [], failures: [String] = []
         for k in chosen {
             let body: () -> Void
@@ -192,6 +224,13 @@ extension BenchCommand {
             // Progress on the error stream, so that an interrupted comparison keeps what it measured.
             FileHandle.standardError.write(Data(("\(k.name): suite \(formatSeconds(median)), peer \(peerCell)"
                 + (fraction.map { String(format: ", %.0f%% of the read bandwidth", 100 * $0) } ?? "") + "\n").utf8))
+            if json {
+                let row = BenchComparison(kernel: k.name, m: k.m, n: k.n, median_s: median, peer: k.peer, peer_median_s: peerMedian,
+                                          peer_failed: peerCell == "failed", ratio: peerMedian.map { median / $0 }, gb_s: gbs,
+                                          bandwidth_gb_s: roundBandwidth, fraction_of_bandwidth: fraction,
+                                          rounds: k.bytesPerCall == nil ? nil : rounds, threads: Parallel.maxThreads)
+                print(String(decoding: try encoder.encode(row), as: UTF8.self))
+            }
             rows.append([k.name, formatSeconds(median), peerCell,
                          peerMedian.map { String(format: "%.2f", median / $0) } ?? "-",
                          gbs.map { String(format: "%.2f", $0) } ?? "-",
@@ -199,13 +238,17 @@ extension BenchCommand {
                          fraction.map { String(format: "%.0f%%", 100 * $0) } ?? "-",
                          k.peer ?? "-"])
         }
-        print(table(["kernel", "suite", "peer", "suite/peer", "GB/s", "bandwidth", "of bandwidth", "peer script"], rows))
-        if chosen.contains(where: { $0.bytesPerCall != nil }) {
-            print("GB/s: bytes the kernel must read per call / its median time; bandwidth: median of the bandwidth.py runs alternated with it; of bandwidth: median over \(rounds) rounds of (kernel GB/s / that round's bandwidth).")
-        }
+        if !json { printComparisonTable(rows, chosen) }
         if !failures.isEmpty {
             FileHandle.standardError.write(Data(("peer scripts that failed:\n" + failures.map { "  \($0)\n" }.joined()).utf8))
             throw ExitCode.failure
+        }
+    }
+
+    func printComparisonTable(_ rows: [[String]], _ chosen: [BenchKernel]) {
+        print(table(["kernel", "suite", "peer", "suite/peer", "GB/s", "bandwidth", "of bandwidth", "peer script"], rows))
+        if chosen.contains(where: { $0.bytesPerCall != nil }) {
+            print("GB/s: bytes the kernel must read per call / its median time; bandwidth: median of the bandwidth.py runs alternated with it; of bandwidth: median over \(rounds) rounds of (kernel GB/s / that round's bandwidth).")
         }
     }
 }

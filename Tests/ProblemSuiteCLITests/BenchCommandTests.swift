@@ -111,6 +111,41 @@ final class BenchCommandTests: XCTestCase {
         XCTAssert(r.stderr.contains("partial-dct-fg-2000x8192: suite"), r.stderr)
     }
 
+    /// `--compare --json`: a bandwidth line, then one line per kernel with the suite and
+    /// peer medians, their ratio and the alternated bandwidth figures.
+    func testCompareWritesJSONLines() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("peers-json-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "import json\nprint(json.dumps({'median_gb_s': 1000.0, 'best_gb_s': 1100.0}))\n"
+            .write(to: dir.appendingPathComponent("bandwidth.py"), atomically: true, encoding: .utf8)
+        try "import json\nprint(json.dumps({'median_s': 1000.0}))\n"
+            .write(to: dir.appendingPathComponent("ls_gradient.py"), atomically: true, encoding: .utf8)
+        let r = try runCLI(["bench", "ls-dense-fg-1024x4096", "solve-prunadag-v3-A1", "--compare", "--json", "--peers", dir.path,
+                            "--min-time", "0.05", "--rounds", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try r.stdout.split(separator: "\n").map {
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], String($0))
+        }
+        XCTAssertEqual(lines.count, 3, r.stdout)
+        XCTAssertEqual(lines[0]["kernel"] as? String, "read-bandwidth")
+        XCTAssertEqual(lines[0]["median_gb_s"] as? Double, 1000)
+        let dense = lines[1]
+        XCTAssertEqual(dense["kernel"] as? String, "ls-dense-fg-1024x4096")
+        let median = try XCTUnwrap(dense["median_s"] as? Double)
+        XCTAssertEqual(dense["peer_median_s"] as? Double, 1000)
+        XCTAssertEqual(try XCTUnwrap(dense["ratio"] as? Double), median / 1000, accuracy: 1e-15)
+        XCTAssertEqual(dense["bandwidth_gb_s"] as? Double, 1000)
+        XCTAssertEqual(dense["rounds"] as? Int, 2)
+        XCTAssertEqual(dense["peer_failed"] as? Bool, false)
+        let fraction = try XCTUnwrap(dense["fraction_of_bandwidth"] as? Double), gbs = try XCTUnwrap(dense["gb_s"] as? Double)
+        XCTAssertEqual(fraction, gbs / 1000, accuracy: 0.5 * gbs / 1000, "median of per-round fractions against the mean figure")
+        // A kernel without a peer or a byte count: no ratio, no fraction.
+        XCTAssertEqual(lines[2]["kernel"] as? String, "solve-prunadag-v3-A1")
+        XCTAssertNil(lines[2]["ratio"])
+        XCTAssertNil(lines[2]["fraction_of_bandwidth"])
+    }
+
     func testCompareRejectsZeroRounds() throws {
         let r = try runCLI(["bench", "--compare", "--rounds", "0"])
         XCTAssertNotEqual(r.status, 0)
