@@ -63,11 +63,8 @@ public final class DenseOperator: LinearOperator {
             residual.withUnsafeMutableBufferPointer { res in
                 let bb = b.baseAddress!, rb = res.baseAddress!
                 DenseRowPass.dots(a.baseAddress!, rows: m, columns: n, x: x.baseAddress!, blocks: blocks,
-                                  group: { _, i, t in
-                                      let r = t - SIMD4(bb[i], bb[i + 1], bb[i + 2], bb[i + 3])
-                                      rb[i] = r[0]; rb[i + 1] = r[1]; rb[i + 2] = r[2]; rb[i + 3] = r[3]
-                                  },
-                                  single: { _, i, t in rb[i] = t - bb[i] })
+                                  group: { _, i, t in _ = Self.storeResiduals(t, at: i, b: bb, into: rb) },
+                                  single: { _, i, t in _ = Self.storeResidual(t, at: i, b: bb, into: rb) })
                 return 0.5 * DenseKernels.dot(rb, rb, m)
             }
         }
@@ -88,18 +85,29 @@ public final class DenseOperator: LinearOperator {
                     let bb = b.baseAddress!, rb = res.baseAddress!
                     DenseRowPass.run(a.baseAddress!, rows: m, columns: n, x: x.baseAddress!, gradient: gradient.baseAddress!,
                                      partials: part.baseAddress, blocks: blocks,
-                                     group: { _, i, t in
-                                         let r = t - SIMD4(bb[i], bb[i + 1], bb[i + 2], bb[i + 3])
-                                         rb[i] = r[0]; rb[i + 1] = r[1]; rb[i + 2] = r[2]; rb[i + 3] = r[3]
-                                         return r
-                                     },
-                                     single: { _, i, t in
-                                         rb[i] = t - bb[i]
-                                         return rb[i]
-                                     })
+                                     group: { _, i, t in Self.storeResiduals(t, at: i, b: bb, into: rb) },
+                                     single: { _, i, t in Self.storeResidual(t, at: i, b: bb, into: rb) })
                     return 0.5 * DenseKernels.dot(rb, rb, m)
                 }
             }
         }
+    }
+
+    /// rᵢ…rᵢ₊₃ = dots − bᵢ…bᵢ₊₃, stored and returned (the coefficients of those rows):
+    /// the one residual rule of ``leastSquaresValue(_:_:)`` and
+    /// ``leastSquaresValueAndGradient(_:_:into:)``, so that the two give the same bits.
+    @inline(__always)
+    static func storeResiduals(_ dots: SIMD4<Double>, at i: Int, b: UnsafePointer<Double>,
+                               into r: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
+        let v = dots - SIMD4(b[i], b[i + 1], b[i + 2], b[i + 3])
+        r[i] = v[0]; r[i + 1] = v[1]; r[i + 2] = v[2]; r[i + 3] = v[3]
+        return v
+    }
+
+    /// rᵢ = dot − bᵢ, stored and returned: the single-row form of ``storeResiduals(_:at:b:into:)``.
+    @inline(__always)
+    static func storeResidual(_ dot: Double, at i: Int, b: UnsafePointer<Double>, into r: UnsafeMutablePointer<Double>) -> Double {
+        r[i] = dot - b[i]
+        return r[i]
     }
 }
