@@ -110,9 +110,7 @@ struct BenchCommand: ParsableCommand {
                                 bytes_per_call: k.bytesPerCall, gb_s: k.bytesPerCall.map { $0 / median / 1e9 },
                                 threads: Parallel.maxThreads, peer: k.peer)
             if json {
-                let e = JSONEncoder()
-                e.outputFormatting = [.sortedKeys]
-                print(String(decoding: try e.encode(r), as: UTF8.self))
+                try printJSON(r, oneLine: true)
             } else {
                 rows.append([k.name, formatSeconds(median), formatSeconds(best), String(runs), r.gb_s.map { String(format: "%.2f", $0) } ?? "-"])
             }
@@ -169,15 +167,13 @@ extension BenchCommand {
     /// the fraction reported is the median of the per-round fractions.
     func runComparison(_ chosen: [BenchKernel]) throws {
         let bandwidth = try readBandwidth()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         if json {
             struct BandwidthLine: Encodable {
                 var kernel = "read-bandwidth", peer = "bandwidth.py"
                 var median_gb_s: Double, best_gb_s: Double, threads: Int
             }
             let line = BandwidthLine(median_gb_s: bandwidth.median, best_gb_s: bandwidth.best, threads: Parallel.maxThreads)
-            print(String(decoding: try encoder.encode(line), as: UTF8.self))
+            try printJSON(line, oneLine: true)
         } else {
             print(String(format: "read bandwidth (bandwidth.py): %.2f GB/s median, %.2f GB/s best; suite threads: %d",
                          bandwidth.median, bandwidth.best, Parallel.maxThreads))
@@ -208,7 +204,7 @@ extension BenchCommand {
                 fraction = nil
                 roundBandwidth = nil
             }
-            var peerMedian: Double?, peerCell = "-"
+            var peerMedian: Double?, peerCell = "-", peerFailed = false
             if let peer = k.peer {
                 // A failing peer costs its cell, not the rows already measured.
                 do {
@@ -217,6 +213,7 @@ extension BenchCommand {
                     peerCell = peerMedian.map(formatSeconds) ?? "no time"
                 } catch {
                     failures.append("\(k.name): \(error)")
+                    peerFailed = true
                     peerCell = "failed"
                 }
             }
@@ -226,10 +223,10 @@ extension BenchCommand {
                 + (fraction.map { String(format: ", %.0f%% of the read bandwidth", 100 * $0) } ?? "") + "\n").utf8))
             if json {
                 let row = BenchComparison(kernel: k.name, m: k.m, n: k.n, median_s: median, peer: k.peer, peer_median_s: peerMedian,
-                                          peer_failed: peerCell == "failed", ratio: peerMedian.map { median / $0 }, gb_s: gbs,
+                                          peer_failed: peerFailed, ratio: peerMedian.map { median / $0 }, gb_s: gbs,
                                           bandwidth_gb_s: roundBandwidth, fraction_of_bandwidth: fraction,
                                           rounds: k.bytesPerCall == nil ? nil : rounds, threads: Parallel.maxThreads)
-                print(String(decoding: try encoder.encode(row), as: UTF8.self))
+                try printJSON(row, oneLine: true)
             }
             rows.append([k.name, formatSeconds(median), peerCell,
                          peerMedian.map { String(format: "%.2f", median / $0) } ?? "-",

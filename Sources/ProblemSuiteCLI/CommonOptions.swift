@@ -21,10 +21,11 @@ struct SuiteOptions: ParsableArguments {
     }
 }
 
-/// Prints an Encodable value as pretty, key-sorted JSON.
-func printJSON<T: Encodable>(_ value: T) throws {
+/// Prints an Encodable value as pretty, key-sorted JSON, or as one line (`oneLine`: the
+/// peers' JSON-lines format that `bench --json` follows).
+func printJSON<T: Encodable>(_ value: T, oneLine: Bool = false) throws {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.outputFormatting = oneLine ? [.sortedKeys] : [.prettyPrinted, .sortedKeys]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     let data = try encoder.encode(value)
     print(String(decoding: data, as: UTF8.self))
