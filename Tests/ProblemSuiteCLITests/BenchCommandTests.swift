@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import ProblemSuite
+import ProblemSuiteTestSupport
 
 final class BenchCommandTests: XCTestCase {
     func testListNamesEveryKernelWithItsPeer() throws {
@@ -33,18 +34,15 @@ final class BenchCommandTests: XCTestCase {
     /// suite / peer, and the fraction of bandwidth uses the bandwidth.py runs alternated
     /// with the kernel (here always 1000 GB/s, so the fraction is GB/s / 1000).
     func testCompareUsesThePeerAndTheAlternatedBandwidth() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("peers-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let count = dir.appendingPathComponent("bandwidth-runs")
-        try "import json\nopen('bandwidth-runs', 'a').write('x')\nprint(json.dumps({'median_gb_s': 1000.0, 'best_gb_s': 1100.0}))\n"
-            .write(to: dir.appendingPathComponent("bandwidth.py"), atomically: true, encoding: .utf8)
-        try "import json\nprint('noise before the result line')\nprint(json.dumps({'median_s': 1000.0}))\n"
-            .write(to: dir.appendingPathComponent("ls_gradient.py"), atomically: true, encoding: .utf8)
+        let dir = try standInPeers([
+            "bandwidth.py": "open('bandwidth-runs', 'a').write('x')\n" + bandwidthScript(median: 1000, best: 1100),
+            "ls_gradient.py": "import json\nprint('noise before the result line')\nprint(json.dumps({'median_s': 1000.0}))\n",
+        ])
+        defer { dir.remove() }
         let r = try runCLI(["bench", "ls-dense-fg-1024x4096", "--compare", "--peers", dir.path, "--min-time", "0.05", "--rounds", "3"])
         XCTAssertEqual(r.status, 0, r.stderr)
         // One bandwidth run for the header, then one per round.
-        XCTAssertEqual(try String(contentsOf: count, encoding: .utf8).count, 4)
+        XCTAssertEqual(try String(contentsOfFile: dir.file("bandwidth-runs"), encoding: .utf8).count, 4)
         XCTAssert(r.stdout.contains("read bandwidth (bandwidth.py): 1000.00 GB/s median, 1100.00 GB/s best"), r.stdout)
         let row = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("ls-dense-fg-1024x4096") })
         let cells = row.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -61,24 +59,20 @@ final class BenchCommandTests: XCTestCase {
     /// absolute path even when `--data-dir` is relative (a relative one used to reach the
     /// script as given and fail there).
     func testComparePassesPeersAnAbsoluteDataDirectory() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("bench-rel-\(UUID().uuidString)")
-        let peers = root.appendingPathComponent("peers"), data = root.appendingPathComponent("data")
-        try FileManager.default.createDirectory(at: peers, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: root) }
-        let text = Array("+1 1:0.5 3:1\n-1 2:1 123:0.25\n".utf8)
-        try Data(try GzipWriter.compress(text)).write(to: data.appendingPathComponent("a9a.gz"))
-        try "import json\nprint(json.dumps({'median_gb_s': 10.0, 'best_gb_s': 11.0}))\n"
-            .write(to: peers.appendingPathComponent("bandwidth.py"), atomically: true, encoding: .utf8)
-        try """
-        import json, os, sys
-        path = sys.argv[1]
-        assert os.path.isabs(path) and os.path.exists(path), path
-        print(json.dumps({'median_s': 2.0}))
+        let root = try standInPeers([
+            "peers/bandwidth.py": bandwidthScript(median: 10, best: 11),
+            "peers/libsvm_load.py": """
+            import json, os, sys
+            path = sys.argv[1]
+            assert os.path.isabs(path) and os.path.exists(path), path
+            print(json.dumps({'median_s': 2.0}))
 
-        """.write(to: peers.appendingPathComponent("libsvm_load.py"), atomically: true, encoding: .utf8)
+            """,
+        ])
+        defer { root.remove() }
+        try root.write("data/a9a.gz", bytes: try GzipWriter.compress(Array("+1 1:0.5 3:1\n-1 2:1 123:0.25\n".utf8)))
         let r = try runCLI(["bench", "libsvm-load-a9a", "--compare", "--peers", "peers", "--data-dir", "data", "--min-time", "0.01"],
-                           directory: root)
+                           directory: URL(fileURLWithPath: root.path))
         XCTAssertEqual(r.status, 0, r.stderr)
         let row = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("libsvm-load-a9a") }, r.stdout)
         XCTAssert(row.contains("2.000 s"), row.description)
@@ -87,15 +81,12 @@ final class BenchCommandTests: XCTestCase {
     /// A peer that fails costs its cell, not the table: the rows measured are printed, the
     /// failure is named on the error stream, and the exit status says it.
     func testCompareKeepsTheTableWhenAPeerFails() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("peers-fail-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try "import json\nprint(json.dumps({'median_gb_s': 10.0, 'best_gb_s': 11.0}))\n"
-            .write(to: dir.appendingPathComponent("bandwidth.py"), atomically: true, encoding: .utf8)
-        try "import sys\nsys.exit('stand-in peer broken on purpose')\n"
-            .write(to: dir.appendingPathComponent("ls_gradient.py"), atomically: true, encoding: .utf8)
-        try "import json\nprint(json.dumps({'median_s': 3.0}))\n"
-            .write(to: dir.appendingPathComponent("dct_gradient.py"), atomically: true, encoding: .utf8)
+        let dir = try standInPeers([
+            "bandwidth.py": bandwidthScript(median: 10, best: 11),
+            "ls_gradient.py": "import sys\nsys.exit('stand-in peer broken on purpose')\n",
+            "dct_gradient.py": "import json\nprint(json.dumps({'median_s': 3.0}))\n",
+        ])
+        defer { dir.remove() }
         let r = try runCLI(["bench", "ls-dense-fg-1024x4096", "partial-dct-fg-2000x8192", "--compare", "--peers", dir.path,
                             "--min-time", "0.02", "--rounds", "1"])
         XCTAssertNotEqual(r.status, 0)
@@ -114,13 +105,11 @@ final class BenchCommandTests: XCTestCase {
     /// `--compare --json`: a bandwidth line, then one line per kernel with the suite and
     /// peer medians, their ratio and the alternated bandwidth figures.
     func testCompareWritesJSONLines() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("peers-json-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try "import json\nprint(json.dumps({'median_gb_s': 1000.0, 'best_gb_s': 1100.0}))\n"
-            .write(to: dir.appendingPathComponent("bandwidth.py"), atomically: true, encoding: .utf8)
-        try "import json\nprint(json.dumps({'median_s': 1000.0}))\n"
-            .write(to: dir.appendingPathComponent("ls_gradient.py"), atomically: true, encoding: .utf8)
+        let dir = try standInPeers([
+            "bandwidth.py": bandwidthScript(median: 1000, best: 1100),
+            "ls_gradient.py": "import json\nprint(json.dumps({'median_s': 1000.0}))\n",
+        ])
+        defer { dir.remove() }
         let r = try runCLI(["bench", "ls-dense-fg-1024x4096", "solve-prunadag-v3-A1", "--compare", "--json", "--peers", dir.path,
                             "--min-time", "0.05", "--rounds", "2"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -156,5 +145,18 @@ final class BenchCommandTests: XCTestCase {
         let r = try runCLI(["bench", "ls-dense-fg-4096x819"])
         XCTAssertNotEqual(r.status, 0)
         XCTAssert(r.stderr.contains("unknown kernel") && r.stderr.contains("ls-dense-fg-4096x8192"), r.stderr)
+    }
+
+    /// A temporary folder of stand-in peer scripts (path inside it → Python source); the
+    /// caller removes it.
+    private func standInPeers(_ scripts: [String: String]) throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory(prefix: "peers")
+        for (name, source) in scripts { try dir.write(name, text: source) }
+        return dir
+    }
+
+    /// A stand-in bandwidth.py that always reports the same figures (GB/s).
+    private func bandwidthScript(median: Double, best: Double) -> String {
+        "import json\nprint(json.dumps({'median_gb_s': \(median), 'best_gb_s': \(best)}))\n"
     }
 }

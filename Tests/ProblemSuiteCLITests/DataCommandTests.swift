@@ -10,37 +10,10 @@ final class DataCommandTests: XCTestCase {
     override func setUpWithError() throws { dir = try TemporaryDirectory(prefix: "datacmd") }
     override func tearDown() { dir.remove() }
 
-    private var binary: URL {
-        get throws {
-            var url = Bundle.main.bundleURL
-            if !FileManager.default.fileExists(atPath: url.appendingPathComponent("problemsuite").path) {
-                // On Linux the bundle is the .xctest file itself; look in its folder.
-                url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            }
-            for candidate in [url, url.deletingLastPathComponent()] {
-                let path = candidate.appendingPathComponent("problemsuite")
-                if FileManager.default.isExecutableFile(atPath: path.path) { return path }
-            }
-            throw XCTSkip("problemsuite binary not built beside the tests")
-        }
-    }
-
-    /// Runs the CLI; returns (exit status, stdout, stderr).
+    /// Runs the CLI (``runCLI(_:environment:directory:)``); returns (exit status, stdout, stderr).
     private func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
-        let p = Process()
-        p.executableURL = try binary
-        p.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try runCLI(arguments, environment: environment)
+        return (r.status, r.stdout, r.stderr)
     }
 
     private let text = "+1 1:1 2:0.5\n-1 4:2\n+1 3:1e1\n"
