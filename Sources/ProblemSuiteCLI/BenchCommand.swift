@@ -280,7 +280,7 @@ func timeBench(_ minTime: Double, _ body: () -> Void) -> (Double, Double, Int) {
 enum BenchKernels {
     static var all: [BenchKernel] {
         [denseLeastSquares(1024, 4096), denseLeastSquares(4096, 8192), denseLeastSquares(4096, 8192, valueOnly: true),
-         denseRead(4096, 8192), partialDCT(2000, 8192), solveA1()]
+         denseRead(4096, 8192), denseReread(4096, 8192), partialDCT(2000, 8192), solveA1()]
             + extraKernels
     }
 
@@ -301,32 +301,6 @@ enum BenchKernels {
             if valueOnly { return { _ = problem.value(at: x) } }
             var g = [Double](repeating: 0, count: n)
             return { _ = problem.valueAndGradient(at: x, into: &g) }
-        }
-    }
-
-    /// The floor under any kernel that reads an m×n matrix once: the sum of its entries,
-    /// each thread reading one contiguous part as four streams (the same storage as
-    /// `ls-dense-fg`). With `--compare` it says how much of bandwidth.py's two-vector
-    /// figure a plain read of one matrix reaches on the machine: the yardstick for the
-    /// one-pass kernels.
-    static func denseRead(_ m: Int, _ n: Int) -> BenchKernel {
-        BenchKernel(name: "read-dense-\(m)x\(n)", summary: "sum of the entries of the same m×n matrix: a plain read, the floor under one-pass kernels",
-                    m: m, n: n, bytesPerCall: Double(8 * m * n), peer: nil) { _ in
-            var rng = SuiteRandom(seed: 0, stream: "bench/ls")
-            let a = rng.normals(m * n, scale: 1 / Double(m).squareRoot())
-            let parts = max(1, Parallel.maxThreads)
-            var sums = [Double](repeating: 0, count: parts)
-            return {
-                a.withUnsafeBufferPointer { p in
-                    sums.withUnsafeMutableBufferPointer { out in
-                        let base = p.baseAddress!, o = out.baseAddress!
-                        Parallel.forEach(parts, work: m * n) { t in
-                            let r = DenseRowPass.range(t, of: parts, m * n)
-                            o[t] = sumFourStreams(base + r.lowerBound, r.count)
-                        }
-                    }
-                }
-            }
         }
     }
 
@@ -351,26 +325,4 @@ enum BenchKernels {
             return { _ = try? SolverRun.run(SolverRegistry.make("prunadag-v3", settings: problem.metadata.settings), on: problem, from: x0) }
         }
     }
-}
-
-/// Σ p[0..<n], read as four streams (the four quarters of the range side by side, two
-/// vectors each per step): on the measured machine one stream per core reaches about 0.87
-/// of bandwidth.py's two-vector figure, four streams about 0.98.
-/// - Complexity: O(n), n·8 bytes read once.
-func sumFourStreams(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
-    typealias V = SIMD4<Double>
-    let len = (n / 4) & ~7
-    let q0 = UnsafeRawPointer(p), q1 = UnsafeRawPointer(p + len), q2 = UnsafeRawPointer(p + 2 * len), q3 = UnsafeRawPointer(p + 3 * len)
-    var a0 = V(), a1 = V(), a2 = V(), a3 = V(), b0 = V(), b1 = V(), b2 = V(), b3 = V()
-    var o = 0
-    while o < len * 8 {
-        a0 += q0.loadUnaligned(fromByteOffset: o, as: V.self); b0 += q0.loadUnaligned(fromByteOffset: o + 32, as: V.self)
-        a1 += q1.loadUnaligned(fromByteOffset: o, as: V.self); b1 += q1.loadUnaligned(fromByteOffset: o + 32, as: V.self)
-        a2 += q2.loadUnaligned(fromByteOffset: o, as: V.self); b2 += q2.loadUnaligned(fromByteOffset: o + 32, as: V.self)
-        a3 += q3.loadUnaligned(fromByteOffset: o, as: V.self); b3 += q3.loadUnaligned(fromByteOffset: o + 32, as: V.self)
-        o += 64
-    }
-    var t = (((a0 + b0) + (a1 + b1)) + ((a2 + b2) + (a3 + b3))).sum()
-    for i in (4 * len)..<n { t += p[i] }
-    return t
 }

@@ -7,7 +7,7 @@ final class BenchCommandTests: XCTestCase {
     func testListNamesEveryKernelWithItsPeer() throws {
         let r = try runCLI(["bench", "--list"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        for k in ["ls-dense-fg-4096x8192", "ls-dense-f-4096x8192", "read-dense-4096x8192", "partial-dct-fg-2000x8192", "logistic-dense-fg-4200x5000", "logistic-sparse-fg-a9a",
+        for k in ["ls-dense-fg-4096x8192", "ls-dense-f-4096x8192", "read-dense-4096x8192", "reread-dense-4096x8192", "partial-dct-fg-2000x8192", "logistic-dense-fg-4200x5000", "logistic-sparse-fg-a9a",
                   "libsvm-load-a9a", "libsvm-load-w8a", "libsvm-load-reged0", "omp-mnist", "ksvd-mnist", "solve-prunadag-v3-A1"] {
             XCTAssert(r.stdout.contains(k), "missing \(k)")
         }

@@ -1,0 +1,135 @@
+import CSparseKernels
+
+/// Reads of a stored dense matrix that do no useful work: the yardsticks against which
+/// the one-pass kernels (``DenseRowPass``) are measured (`problemsuite bench`).
+///
+/// - ``sumFourStreams(_:_:)`` is the floor under any kernel that reads a matrix once: a
+///   plain read, four long streams per thread.
+/// - ``rereadPattern(_:rows:columns:x:parts:)`` is the memory pattern of the fused
+///   f+∇f kernel with its gradient arithmetic taken out: the same groups of four rows,
+///   the same chunks and prefetches, each group read from memory by the dot products and
+///   read a second time from cache one group later. What it loses against the plain read
+///   is what the access pattern itself costs, whatever the arithmetic.
+///
+/// Their results (sums) are returned only so that the reads cannot be optimised away, and
+/// so that tests can check that every entry was read; their rounding is of no interest.
+public enum DenseYardsticks {
+    /// Σ p[0..<n], read as four streams (the four quarters of the range side by side, two
+    /// vectors each per step): on the measured machine one stream per core reaches about
+    /// 0.87 of bandwidth.py's two-vector figure, four streams about 0.98.
+    /// - Complexity: O(n), n·8 bytes read once.
+    public static func sumFourStreams(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
+        typealias V = SIMD4<Double>
+        let len = (n / 4) & ~7
+        let q0 = UnsafeRawPointer(p), q1 = UnsafeRawPointer(p + len), q2 = UnsafeRawPointer(p + 2 * len), q3 = UnsafeRawPointer(p + 3 * len)
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V(), b0 = V(), b1 = V(), b2 = V(), b3 = V()
+        var o = 0
+        while o < len * 8 {
+            a0 += q0.loadUnaligned(fromByteOffset: o, as: V.self); b0 += q0.loadUnaligned(fromByteOffset: o + 32, as: V.self)
+            a1 += q1.loadUnaligned(fromByteOffset: o, as: V.self); b1 += q1.loadUnaligned(fromByteOffset: o + 32, as: V.self)
+            a2 += q2.loadUnaligned(fromByteOffset: o, as: V.self); b2 += q2.loadUnaligned(fromByteOffset: o + 32, as: V.self)
+            a3 += q3.loadUnaligned(fromByteOffset: o, as: V.self); b3 += q3.loadUnaligned(fromByteOffset: o + 32, as: V.self)
+            o += 64
+        }
+        var t = (((a0 + b0) + (a1 + b1)) + ((a2 + b2) + (a3 + b3))).sum()
+        for i in (4 * len)..<n { t += p[i] }
+        return t
+    }
+
+    /// The fused kernel's reads of the m×n row-major `a` without its gradient: rows split
+    /// into `parts` contiguous ranges (one per thread); in each, the dot products of group
+    /// k+1 (four rows) with `x` advance chunk by chunk (``DenseRowPass/chunkColumns``),
+    /// and after each chunk the same chunk of group k, read one group earlier, is summed
+    /// again while the next chunk of group k+1 is prefetched, exactly as
+    /// ``DenseRowPass/run(_:rows:columns:x:gradient:partials:blocks:group:single:)``
+    /// interleaves its dot products and gradient updates.
+    ///
+    /// - Returns: `dots` = Σᵢ aᵢᵀx and `entries` = Σᵢⱼ aᵢⱼ, every entry read twice (once
+    ///   for each sum), as the fused kernel reads it twice.
+    /// - Complexity: O(m·n) time, m·n·8 bytes from memory once; no heap allocation.
+    public static func rereadPattern(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int, x: UnsafePointer<Double>,
+                                     parts: Int) -> (dots: Double, entries: Double) {
+        precondition(parts >= 1, "parts must be positive, got \(parts)")
+        return withUnsafeTemporaryAllocation(of: (Double, Double).self, capacity: parts) { out in
+            let o = out.baseAddress!
+            Parallel.forEach(parts, work: m * n) { t in
+                (o + t).initialize(to: rereadRows(a, rows: DenseRowPass.range(t, of: parts, m), columns: n, x: x))
+            }
+            return out.reduce((dots: 0.0, entries: 0.0)) { ($0.dots + $1.0, $0.entries + $1.1) }
+        }
+    }
+
+    /// ``rereadPattern(_:rows:columns:x:parts:)`` over one contiguous range of rows.
+    static func rereadRows(_ a: UnsafePointer<Double>, rows: Range<Int>, columns n: Int, x: UnsafePointer<Double>) -> (Double, Double) {
+        let chunk = DenseRowPass.chunkColumns, groups = rows.count / 4, body = n & ~3
+        var dots = 0.0, sums = SIMD4<Double>()
+        if groups > 0 {
+            let a0 = a + rows.lowerBound * n
+            dots += DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, x, n).sum()
+            for k in 0..<groups {
+                let cur = a + (rows.lowerBound + 4 * k) * n, nxt = cur + 4 * n
+                let hasNext = k + 1 < groups
+                var acc: DenseKernels.Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
+                var c0 = 0
+                while c0 < n {
+                    let w = min(chunk, n - c0), ahead = c0 + w
+                    if hasNext {
+                        DenseKernels.dot4Accumulate(nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, x, c0, min(ahead, body), &acc)
+                    }
+                    // The fused kernel's prefetch rule, unchanged.
+                    let target: UnsafePointer<Double>? = !hasNext ? nil : ahead < n ? nxt + ahead : (k + 2 < groups ? nxt + 4 * n : nil)
+                    sums += sum4(cur + c0, rowStride: n, w, prefetching: target, count: min(chunk, ahead < n ? n - ahead : n))
+                    c0 = ahead
+                }
+                if hasNext { dots += DenseKernels.dot4Finish(acc, nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, x, body, n).sum() }
+            }
+        }
+        var total = sums.sum()
+        for i in (rows.lowerBound + 4 * groups)..<rows.upperBound {
+            let row = a + i * n
+            dots += DenseKernels.dot(row, x, n)
+            for j in 0..<n { total += row[j] }
+        }
+        return (dots, total)
+    }
+
+    /// Column sums 0..<n of the four rows at `r`, `r + rowStride`, … (one lane per row),
+    /// asking for `count` doubles of the four rows at `prefetch` as
+    /// ``DenseKernels/axpy4(_:_:_:_:_:_:_:prefetching:rowStride:count:)`` does: the reads
+    /// of the gradient update without its arithmetic.
+    @inline(__always)
+    static func sum4(_ r: UnsafePointer<Double>, rowStride s: Int, _ n: Int, prefetching prefetch: UnsafePointer<Double>?,
+                     count: Int) -> SIMD4<Double> {
+        typealias V = SIMD4<Double>
+        var s0 = V(), s1 = V(), s2 = V(), s3 = V()
+        @inline(__always) func add(_ j: Int) {
+            s0 += UnsafeRawPointer(r + j).loadUnaligned(as: V.self)
+            s1 += UnsafeRawPointer(r + s + j).loadUnaligned(as: V.self)
+            s2 += UnsafeRawPointer(r + 2 * s + j).loadUnaligned(as: V.self)
+            s3 += UnsafeRawPointer(r + 3 * s + j).loadUnaligned(as: V.self)
+        }
+        var i = 0
+        if let p = prefetch {
+            let lines = min(count, n)
+            while i &+ 8 <= lines {
+                psk_prefetch_l2(p + i)
+                psk_prefetch_l2(p + s + i)
+                psk_prefetch_l2(p + 2 * s + i)
+                psk_prefetch_l2(p + 3 * s + i)
+                add(i)
+                add(i &+ 4)
+                i &+= 8
+            }
+        }
+        while i &+ 4 <= n {
+            add(i)
+            i &+= 4
+        }
+        var t = V(s0.sum(), s1.sum(), s2.sum(), s3.sum())
+        while i < n {
+            t += V(r[i], r[s + i], r[2 * s + i], r[3 * s + i])
+            i += 1
+        }
+        return t
+    }
+}

@@ -1,0 +1,59 @@
+import ProblemSuite
+
+/// Yardsticks for the one-pass dense kernels: reads of the `ls-dense-fg` matrix that do no
+/// useful work (``DenseYardsticks``). Side by side with `ls-dense-fg-4096x8192` they say
+/// how much of the read bandwidth a plain read reaches (`read-dense`) and how much the
+/// fused kernel's access pattern alone reaches (`reread-dense`).
+extension BenchKernels {
+    /// The same m×n Gaussian matrix as ``denseLeastSquares(_:_:valueOnly:)`` (same stream,
+    /// same huge-page advised storage) and a vector x.
+    static func yardstickMatrix(_ m: Int, _ n: Int) -> (a: [Double], x: [Double]) {
+        var rng = SuiteRandom(seed: 0, stream: "bench/ls")
+        let a = rng.normals(m * n, scale: 1 / Double(m).squareRoot())
+        _ = rng.normals(m)
+        return (a, rng.normals(n))
+    }
+
+    /// The floor under any kernel that reads an m×n matrix once: the sum of its entries,
+    /// each thread reading one contiguous part as four streams. With `--compare` it says
+    /// how much of bandwidth.py's two-vector figure a plain read of one matrix reaches on
+    /// the machine.
+    static func denseRead(_ m: Int, _ n: Int) -> BenchKernel {
+        BenchKernel(name: "read-dense-\(m)x\(n)", summary: "sum of the entries of the same m×n matrix: a plain read, the floor under one-pass kernels",
+                    m: m, n: n, bytesPerCall: Double(8 * m * n), peer: nil) { _ in
+            let a = yardstickMatrix(m, n).a
+            let parts = max(1, Parallel.maxThreads)
+            var sums = [Double](repeating: 0, count: parts)
+            return {
+                a.withUnsafeBufferPointer { p in
+                    sums.withUnsafeMutableBufferPointer { out in
+                        let base = p.baseAddress!, o = out.baseAddress!
+                        Parallel.forEach(parts, work: m * n) { t in
+                            let r = DenseRowPass.range(t, of: parts, m * n)
+                            o[t] = DenseYardsticks.sumFourStreams(base + r.lowerBound, r.count)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The fused f+∇f kernel's reads without its gradient arithmetic: every line of the
+    /// matrix read from memory by four-row dot products, then once more from cache one
+    /// group later, with the kernel's chunks and prefetches
+    /// (``DenseYardsticks/rereadPattern(_:rows:columns:x:parts:)``).
+    static func denseReread(_ m: Int, _ n: Int) -> BenchKernel {
+        BenchKernel(name: "reread-dense-\(m)x\(n)", summary: "the fused kernel's access pattern (read, then re-read from cache) without its arithmetic",
+                    m: m, n: n, bytesPerCall: Double(8 * m * n), peer: nil) { _ in
+            let (a, x) = yardstickMatrix(m, n)
+            let parts = max(1, Parallel.maxThreads)
+            return {
+                a.withUnsafeBufferPointer { p in
+                    x.withUnsafeBufferPointer { xp in
+                        _ = DenseYardsticks.rereadPattern(p.baseAddress!, rows: m, columns: n, x: xp.baseAddress!, parts: parts)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import XCTest
+import ProblemSuite
+import ProblemSuiteTestSupport
+
+/// The bench yardsticks must read every entry (and the re-read pattern every entry twice):
+/// their sums are checked against plain loops over shapes that leave partial groups,
+/// partial chunks and partial vectors, and over thread counts.
+final class DenseYardstickTests: XCTestCase {
+    func testFourStreamSumReadsEveryEntry() {
+        var r = testRandom()
+        withEvery([0, 1, 7, 31, 32, 33, 100, 4097]) { n, label in
+            let v = r.normals(n)
+            let got = v.withUnsafeBufferPointer { DenseYardsticks.sumFourStreams($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, n) }
+            XCTAssertEqual(got, v.reduce(0, +), accuracy: 1e-12 * max(1, v.map(abs).reduce(0, +)), label)
+        }
+    }
+
+    func testRereadPatternSumsEveryEntryAndEveryDotProduct() {
+        var r = testRandom()
+        let saved = Parallel.maxThreads
+        defer { Parallel.maxThreads = saved }
+        withEveryCombination([(1, 5), (4, 256), (7, 300), (9, 513), (33, 1030), (64, 257)], [1, 2, 3]) { shape, parts, label in
+            let (m, n) = shape
+            let a = r.normals(m * n), x = r.normals(n)
+            var dots = 0.0, entries = 0.0, scale = 0.0
+            for i in 0..<m {
+                for j in 0..<n { dots += a[i * n + j] * x[j]; entries += a[i * n + j]; scale += abs(a[i * n + j]) * (1 + abs(x[j])) }
+            }
+            for threads in [1, 2] {
+                Parallel.maxThreads = threads
+                let got = a.withUnsafeBufferPointer { ap in x.withUnsafeBufferPointer { xp in
+                    DenseYardsticks.rereadPattern(ap.baseAddress!, rows: m, columns: n, x: xp.baseAddress!, parts: parts)
+                } }
+                XCTAssertEqual(got.dots, dots, accuracy: 1e-12 * scale, "\(label), \(threads) threads")
+                XCTAssertEqual(got.entries, entries, accuracy: 1e-12 * scale, "\(label), \(threads) threads")
+            }
+        }
+    }
+}
