@@ -34,6 +34,11 @@ struct BenchComparison: Encodable {
     var bandwidth_gb_s: Double?
     var fraction_of_bandwidth: Double?
     var rounds: Int?
+    /// Median over `read_pairs` in-process pairs of (plain read of as many bytes) time /
+    /// kernel time: the same fraction measured against a read that runs right beside each
+    /// call, far steadier on a shared machine than one taken against bandwidth.py.
+    var fraction_of_read: Double?
+    var read_pairs: Int?
     var threads: Int
 }
 
@@ -76,10 +81,13 @@ struct BenchCommand: ParsableCommand {
     var peers: String?
     @Option(help: "With --compare: rounds of bandwidth.py alternated with each memory-bound kernel (the fraction reported is the median over rounds).")
     var rounds: Int = 5
+    @Option(help: "With --compare: pairs of (kernel call, plain read of as many bytes) alternated in random order for the 'of read' column.")
+    var readPairs: Int = 61
 
     func validate() throws {
         guard minTime > 0 else { throw ValidationError("--min-time must be positive") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+        guard readPairs >= 1 else { throw ValidationError("--read-pairs must be at least 1") }
         let known = BenchKernels.all.map(\.name)
         for k in kernels where !known.contains(k) {
             let close = NameSuggestion.closest(to: k, among: known)
@@ -179,6 +187,7 @@ extension BenchCommand {
                          bandwidth.median, bandwidth.best, Parallel.maxThreads))
         }
         var rows: [[String]] = [], failures: [String] = []
+        var reads = PlainReads()
         for k in chosen {
             let body: () -> Void
             do { body = try k.prepare(suite) } catch {
@@ -186,7 +195,7 @@ extension BenchCommand {
                 continue
             }
             let median: Double
-            let fraction: Double?, roundBandwidth: Double?
+            let fraction: Double?, roundBandwidth: Double?, ofRead: Double?
             if let bytes = k.bytesPerCall {
                 var medians: [Double] = [], fractions: [Double] = [], bandwidths: [Double] = []
                 for _ in 0..<rounds {
@@ -199,10 +208,12 @@ extension BenchCommand {
                 median = medianOf(medians)
                 fraction = medianOf(fractions)
                 roundBandwidth = medianOf(bandwidths)
+                ofRead = reads.fraction(of: body, bytes: bytes, pairs: readPairs)
             } else {
                 median = timeBench(minTime, body).0
                 fraction = nil
                 roundBandwidth = nil
+                ofRead = nil
             }
             var peerMedian: Double?, peerCell = "-", peerFailed = false
             if let peer = k.peer {
@@ -220,12 +231,14 @@ extension BenchCommand {
             let gbs = k.bytesPerCall.map { $0 / median / 1e9 }
             // Progress on the error stream, so that an interrupted comparison keeps what it measured.
             FileHandle.standardError.write(Data(("\(k.name): suite \(formatSeconds(median)), peer \(peerCell)"
-                + (fraction.map { String(format: ", %.0f%% of the read bandwidth", 100 * $0) } ?? "") + "\n").utf8))
+                + (fraction.map { String(format: ", %.0f%% of the read bandwidth", 100 * $0) } ?? "")
+                + (ofRead.map { String(format: ", %.0f%% of a plain read", 100 * $0) } ?? "") + "\n").utf8))
             if json {
                 let row = BenchComparison(kernel: k.name, m: k.m, n: k.n, median_s: median, peer: k.peer, peer_median_s: peerMedian,
                                           peer_failed: peerFailed, ratio: peerMedian.map { median / $0 }, gb_s: gbs,
                                           bandwidth_gb_s: roundBandwidth, fraction_of_bandwidth: fraction,
-                                          rounds: k.bytesPerCall == nil ? nil : rounds, threads: Parallel.maxThreads)
+                                          rounds: k.bytesPerCall == nil ? nil : rounds,
+                                          fraction_of_read: ofRead, read_pairs: ofRead == nil ? nil : readPairs, threads: Parallel.maxThreads)
                 try printJSON(row, oneLine: true)
             }
             rows.append([k.name, formatSeconds(median), peerCell,
@@ -233,6 +246,7 @@ extension BenchCommand {
                          gbs.map { String(format: "%.2f", $0) } ?? "-",
                          roundBandwidth.map { String(format: "%.2f", $0) } ?? "-",
                          fraction.map { String(format: "%.0f%%", 100 * $0) } ?? "-",
+                         ofRead.map { String(format: "%.0f%%", 100 * $0) } ?? "-",
                          k.peer ?? "-"])
         }
         if !json { printComparisonTable(rows, chosen) }
@@ -243,9 +257,9 @@ extension BenchCommand {
     }
 
     func printComparisonTable(_ rows: [[String]], _ chosen: [BenchKernel]) {
-        print(table(["kernel", "suite", "peer", "suite/peer", "GB/s", "bandwidth", "of bandwidth", "peer script"], rows))
+        print(table(["kernel", "suite", "peer", "suite/peer", "GB/s", "bandwidth", "of bandwidth", "of read", "peer script"], rows))
         if chosen.contains(where: { $0.bytesPerCall != nil }) {
-            print("GB/s: bytes the kernel must read per call / its median time; bandwidth: median of the bandwidth.py runs alternated with it; of bandwidth: median over \(rounds) rounds of (kernel GB/s / that round's bandwidth).")
+            print("GB/s: bytes the kernel must read per call / its median time; bandwidth: median of the bandwidth.py runs alternated with it; of bandwidth: median over \(rounds) rounds of (kernel GB/s / that round's bandwidth); of read: median over \(readPairs) in-process pairs, in random order, of (time of a plain read of as many bytes / time of the kernel).")
         }
     }
 }

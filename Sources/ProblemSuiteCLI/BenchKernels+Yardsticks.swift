@@ -57,3 +57,54 @@ extension BenchKernels {
         }
     }
 }
+
+/// Plain reads of the byte counts of the memory-bound kernels, for `bench --compare`'s
+/// "of read" column: a kernel's calls alternate, in random order, with reads of as many
+/// bytes from another huge-page advised array (``DenseYardsticks/sumFourStreams(_:_:)``,
+/// each thread one contiguous part), and the fraction is the median of the per-pair
+/// ratios (read time / kernel time). A pair's two calls run within milliseconds of each
+/// other, so the drift of a shared machine's bandwidth, which moves `of bandwidth` by
+/// tens of percent between runs, mostly cancels.
+struct PlainReads {
+    /// One array per byte count (the 4096×8192 kernels share one).
+    private var arrays: [Int: [Double]] = [:]
+
+    /// The median over `pairs` pairs of (plain read time / `body` time), after one
+    /// warm-up call of each. The order within each pair is drawn from a seeded generator.
+    /// - Complexity: `pairs` calls of `body` and as many reads of `bytes` bytes.
+    mutating func fraction(of body: () -> Void, bytes: Double, pairs: Int) -> Double {
+        let count = max(1, Int(bytes) / MemoryLayout<Double>.stride)
+        if arrays[count] == nil { arrays[count] = LargeStorage.zeros(count) }
+        let a = arrays[count]!
+        let parts = max(1, Parallel.maxThreads)
+        var sums = [Double](repeating: 0, count: parts)
+        func read() {
+            a.withUnsafeBufferPointer { p in
+                sums.withUnsafeMutableBufferPointer { out in
+                    let base = p.baseAddress!, o = out.baseAddress!
+                    Parallel.forEach(parts, work: count) { t in
+                        let r = DenseRowPass.range(t, of: parts, count)
+                        o[t] = DenseYardsticks.sumFourStreams(base + r.lowerBound, r.count)
+                    }
+                }
+            }
+        }
+        func timed(_ f: () -> Void) -> Double {
+            let t = monotonicSeconds()
+            f()
+            return monotonicSeconds() - t
+        }
+        body()
+        read()
+        var rng = SuiteRandom(seed: 0, stream: "bench/read-pairs")
+        var ratios: [Double] = []
+        for _ in 0..<pairs {
+            let readFirst = rng.nextUniform() < 0.5
+            let r0 = readFirst ? timed(read) : 0
+            let k = timed(body)
+            let r1 = readFirst ? r0 : timed(read)
+            ratios.append(r1 / k)
+        }
+        return medianOf(ratios)
+    }
+}

@@ -52,6 +52,8 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(cells[5], "0.00", "a millisecond kernel against a 1000 s peer")
         let gbs = try XCTUnwrap(Double(cells[6])), fraction = try XCTUnwrap(Double(cells[8].dropLast()))
         XCTAssertEqual(cells[7], "1000.00")
+        XCTAssert(cells[9].hasSuffix("%") && Double(cells[9].dropLast()) != nil, "of read: \(row)")
+        XCTAssertEqual(cells[10], "ls_gradient.py", row.description)
         XCTAssertEqual(fraction, (gbs / 1000 * 100).rounded(), accuracy: 1, row.description)
     }
 
@@ -111,7 +113,7 @@ final class BenchCommandTests: XCTestCase {
         ])
         defer { dir.remove() }
         let r = try runCLI(["bench", "ls-dense-fg-1024x4096", "solve-prunadag-v3-A1", "--compare", "--json", "--peers", dir.path,
-                            "--min-time", "0.05", "--rounds", "2"])
+                            "--min-time", "0.05", "--rounds", "2", "--read-pairs", "3"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = try r.stdout.split(separator: "\n").map {
             try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], String($0))
@@ -129,16 +131,24 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(dense["peer_failed"] as? Bool, false)
         let fraction = try XCTUnwrap(dense["fraction_of_bandwidth"] as? Double), gbs = try XCTUnwrap(dense["gb_s"] as? Double)
         XCTAssertEqual(fraction, gbs / 1000, accuracy: 0.5 * gbs / 1000, "median of per-round fractions against the mean figure")
+        // The in-process comparison with a plain read of as many bytes.
+        XCTAssertEqual(dense["read_pairs"] as? Int, 3)
+        let ofRead = try XCTUnwrap(dense["fraction_of_read"] as? Double)
+        XCTAssert(ofRead > 0 && ofRead.isFinite, "fraction_of_read \(ofRead)")
         // A kernel without a peer or a byte count: no ratio, no fraction.
         XCTAssertEqual(lines[2]["kernel"] as? String, "solve-prunadag-v3-A1")
         XCTAssertNil(lines[2]["ratio"])
         XCTAssertNil(lines[2]["fraction_of_bandwidth"])
+        XCTAssertNil(lines[2]["fraction_of_read"])
     }
 
     func testCompareRejectsZeroRounds() throws {
         let r = try runCLI(["bench", "--compare", "--rounds", "0"])
         XCTAssertNotEqual(r.status, 0)
         XCTAssert(r.stderr.contains("--rounds must be at least 1"), r.stderr)
+        let pairs = try runCLI(["bench", "--compare", "--read-pairs", "0"])
+        XCTAssertNotEqual(pairs.status, 0)
+        XCTAssert(pairs.stderr.contains("--read-pairs must be at least 1"), pairs.stderr)
     }
 
     func testUnknownKernelSuggestsTheClosest() throws {
