@@ -12,7 +12,7 @@ extension BenchKernels {
         BenchKernel(name: "logistic-dense-fg-\(rows)x\(cols)", summary: "f+∇f of the averaged logistic loss, dense uniform features (GISETTE's size)",
                     m: rows, n: cols, bytesPerCall: Double(8 * rows * cols), peer: "logistic.py \(rows) \(cols)") { _ in
             var rng = SuiteRandom(seed: 0, stream: "bench/logistic")
-            var storage = [Double](repeating: 0, count: rows * cols)
+            var storage = LargeStorage.zeros(rows * cols)  // huge-page advised, as the classification family stores its matrices
             for i in storage.indices { storage[i] = rng.nextUniform() }
             let labels = (0..<rows).map { _ in rng.nextSign() }
             let meta = ProblemMetadata(name: "bench", family: "bench", dimension: cols, rows: rows, classification: "", seed: 0)
