@@ -156,29 +156,42 @@ extension DenseKernels {
             v += c3 * UnsafeRawPointer(r3 + j).loadUnaligned(as: V.self)
             py.storeBytes(of: v, as: V.self)
         }
-        var i = 0
-        if let p = prefetch {
-            // Eight columns (two vectors) per step, one line of each next row per step.
-            let lines = min(count, n)
-            while i &+ 8 <= lines {
-                psk_prefetch_l2(p + i)
-                psk_prefetch_l2(p + rowStride + i)
-                psk_prefetch_l2(p + 2 * rowStride + i)
-                psk_prefetch_l2(p + 3 * rowStride + i)
-                update(i)
-                update(i &+ 4)
-                i &+= 8
-            }
-        }
-        while i &+ 4 <= n {
-            update(i)
-            i &+= 4
-        }
+        var i = quadSteps(n, prefetching: prefetch, rowStride: rowStride, count: count, update)
         while i < n {
             var v = y[i]
             v += c[0] * r0[i]; v += c[1] * r1[i]; v += c[2] * r2[i]; v += c[3] * r3[i]
             y[i] = v
             i += 1
         }
+    }
+
+    /// Calls `step(j)` for j = 0, 4, 8, … while j + 4 ≤ n and returns the first column
+    /// not stepped (the scalar tail is the caller's). When `prefetch` is given it also asks
+    /// for one cache line of each of the four rows `prefetch`, `prefetch + rowStride`, …
+    /// every 8 columns over their first `count` columns, into the second-level cache: the
+    /// loop shape of ``axpy4(_:_:_:_:_:_:_:prefetching:rowStride:count:)`` and of the
+    /// yardstick that reads as it does (``DenseYardsticks``).
+    @inlinable @inline(__always)
+    public static func quadSteps(_ n: Int, prefetching prefetch: UnsafePointer<Double>?, rowStride: Int, count: Int,
+                                 _ step: (Int) -> Void) -> Int {
+        var i = 0
+        if let p = prefetch {
+            // Eight columns (two vectors) per step, one line of each prefetched row per step.
+            let lines = min(count, n)
+            while i &+ 8 <= lines {
+                psk_prefetch_l2(p + i)
+                psk_prefetch_l2(p + rowStride + i)
+                psk_prefetch_l2(p + 2 * rowStride + i)
+                psk_prefetch_l2(p + 3 * rowStride + i)
+                step(i)
+                step(i &+ 4)
+                i &+= 8
+            }
+        }
+        while i &+ 4 <= n {
+            step(i)
+            i &+= 4
+        }
+        return i
     }
 }

@@ -55,33 +55,13 @@ public enum DenseRowPass {
             let out = blk == 0 ? gradient : partials! + (blk - 1) * n
             out.update(repeating: 0, count: n)
             let rows = range(blk, of: nb, m)
-            let groups = rows.count / 4, body = n & ~3
-            if groups > 0 {
-                let a0 = a + rows.lowerBound * n
-                var c = group(blk, rows.lowerBound, DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, x, n))
-                for k in 0..<groups {
-                    let cur = a + (rows.lowerBound + 4 * k) * n, nxt = cur + 4 * n
-                    let hasNext = k + 1 < groups
-                    var acc: DenseKernels.Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
-                    var c0 = 0
-                    while c0 < n {
-                        let w = min(chunkColumns, n - c0), ahead = c0 + w
-                        if hasNext {
-                            DenseKernels.dot4Accumulate(nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, x, c0, min(ahead, body), &acc)
-                        }
-                        // Prefetch what the dot products read next: the next chunk of group
-                        // k+1, or after its last chunk the first chunk of group k+2.
-                        let target: UnsafePointer<Double>? = !hasNext ? nil : ahead < n ? nxt + ahead : (k + 2 < groups ? nxt + 4 * n : nil)
-                        DenseKernels.axpy4(c, cur + c0, cur + n + c0, cur + 2 * n + c0, cur + 3 * n + c0, out + c0, w,
-                                           prefetching: target, rowStride: n, count: min(chunkColumns, ahead < n ? n - ahead : n))
-                        c0 = ahead
-                    }
-                    if hasNext {
-                        c = group(blk, rows.lowerBound + 4 * (k + 1),
-                                  DenseKernels.dot4Finish(acc, nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, x, body, n))
-                    }
-                }
-            }
+            let groups = rows.count / 4
+            pipelinedGroups(a, rows: rows, columns: n, x: x,
+                            coefficients: { i, dots in group(blk, i, dots) },
+                            secondTouch: { c, cur, c0, w, target, count in
+                                DenseKernels.axpy4(c, cur + c0, cur + n + c0, cur + 2 * n + c0, cur + 3 * n + c0, out + c0, w,
+                                                   prefetching: target, rowStride: n, count: count)
+                            })
             for i in (rows.lowerBound + 4 * groups)..<rows.upperBound {
                 let row = a + i * n
                 DenseKernels.axpy(single(blk, i, DenseKernels.dot(row, x, n)), row, out, n)
@@ -89,6 +69,53 @@ public enum DenseRowPass {
           }
         }
         if nb > 1 { addPartials(partials!, blocks: nb, into: gradient, columns: n, work: m * n) }
+    }
+
+    /// The pipelined loop of ``run(_:rows:columns:x:gradient:partials:blocks:group:single:)``
+    /// over the full groups of four rows of one contiguous row range (the caller handles
+    /// the `rows.count % 4` rows after them): the dot products of group k+1 advance chunk
+    /// by chunk (``chunkColumns``) while `secondTouch` revisits the same chunk of group k,
+    /// read one group earlier and still in cache, and asks for the chunk the dot products
+    /// read next to be prefetched.
+    ///
+    /// - Parameters:
+    ///   - coefficients: called with (first row i, the dot products of rows i…i+3 with x)
+    ///     in increasing i; returns what `secondTouch` receives for those rows.
+    ///   - secondTouch: called with (coefficients of group k, its first row, first column,
+    ///     chunk width, the rows to prefetch (nil: none) and how many of their columns),
+    ///     for every chunk of every group in order.
+    /// ``DenseYardsticks/rereadPattern(_:rows:columns:x:parts:)`` runs this same loop with
+    /// the arithmetic taken out, so the yardstick reads exactly what the kernel reads.
+    /// - Complexity: O(rows.count · n); no allocation.
+    @inlinable @inline(__always)
+    public static func pipelinedGroups(_ a: UnsafePointer<Double>, rows: Range<Int>, columns n: Int, x: UnsafePointer<Double>,
+                                       coefficients: (_ row: Int, _ dots: SIMD4<Double>) -> SIMD4<Double>,
+                                       secondTouch: (_ c: SIMD4<Double>, _ group: UnsafePointer<Double>, _ column: Int, _ width: Int,
+                                                     _ prefetch: UnsafePointer<Double>?, _ prefetchCount: Int) -> Void) {
+        let groups = rows.count / 4, body = n & ~3
+        guard groups > 0 else { return }
+        let a0 = a + rows.lowerBound * n
+        var c = coefficients(rows.lowerBound, DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, x, n))
+        for k in 0..<groups {
+            let cur = a + (rows.lowerBound + 4 * k) * n, nxt = cur + 4 * n
+            let hasNext = k + 1 < groups
+            var acc: DenseKernels.Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
+            var c0 = 0
+            while c0 < n {
+                let w = min(chunkColumns, n - c0), ahead = c0 + w
+                if hasNext {
+                    DenseKernels.dot4Accumulate(nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, x, c0, min(ahead, body), &acc)
+                }
+                // Prefetch what the dot products read next: the next chunk of group k+1,
+                // or after its last chunk the first chunk of group k+2.
+                let target: UnsafePointer<Double>? = !hasNext ? nil : ahead < n ? nxt + ahead : (k + 2 < groups ? nxt + 4 * n : nil)
+                secondTouch(c, cur, c0, w, target, min(chunkColumns, ahead < n ? n - ahead : n))
+                c0 = ahead
+            }
+            if hasNext {
+                c = coefficients(rows.lowerBound + 4 * (k + 1), DenseKernels.dot4Finish(acc, nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, x, body, n))
+            }
+        }
     }
 
     /// The dot products ``run(_:rows:columns:x:gradient:partials:blocks:group:single:)``

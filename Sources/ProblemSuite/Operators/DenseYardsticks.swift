@@ -1,5 +1,3 @@
-import CSparseKernels
-
 /// Reads of a stored dense matrix that do no useful work: the yardsticks against which
 /// the one-pass kernels (``DenseRowPass``) are measured (`problemsuite bench`).
 ///
@@ -37,12 +35,11 @@ public enum DenseYardsticks {
     }
 
     /// The fused kernel's reads of the m×n row-major `a` without its gradient: rows split
-    /// into `parts` contiguous ranges (one per thread); in each, the dot products of group
-    /// k+1 (four rows) with `x` advance chunk by chunk (``DenseRowPass/chunkColumns``),
-    /// and after each chunk the same chunk of group k, read one group earlier, is summed
-    /// again while the next chunk of group k+1 is prefetched, exactly as
-    /// ``DenseRowPass/run(_:rows:columns:x:gradient:partials:blocks:group:single:)``
-    /// interleaves its dot products and gradient updates.
+    /// into `parts` contiguous ranges (one per thread), each run through the kernel's own
+    /// loop (``DenseRowPass/pipelinedGroups(_:rows:columns:x:coefficients:secondTouch:)``:
+    /// the dot products of group k+1 advance chunk by chunk while the same chunk of group
+    /// k, read one group earlier, is visited again and the next chunk prefetched), with the
+    /// gradient update replaced by a plain sum of the revisited chunk.
     ///
     /// - Returns: `dots` = Σᵢ aᵢᵀx and `entries` = Σᵢⱼ aᵢⱼ, every entry read twice (once
     ///   for each sum), as the fused kernel reads it twice.
@@ -61,31 +58,14 @@ public enum DenseYardsticks {
 
     /// ``rereadPattern(_:rows:columns:x:parts:)`` over one contiguous range of rows.
     static func rereadRows(_ a: UnsafePointer<Double>, rows: Range<Int>, columns n: Int, x: UnsafePointer<Double>) -> (Double, Double) {
-        let chunk = DenseRowPass.chunkColumns, groups = rows.count / 4, body = n & ~3
         var dots = 0.0, sums = SIMD4<Double>()
-        if groups > 0 {
-            let a0 = a + rows.lowerBound * n
-            dots += DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, x, n).sum()
-            for k in 0..<groups {
-                let cur = a + (rows.lowerBound + 4 * k) * n, nxt = cur + 4 * n
-                let hasNext = k + 1 < groups
-                var acc: DenseKernels.Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
-                var c0 = 0
-                while c0 < n {
-                    let w = min(chunk, n - c0), ahead = c0 + w
-                    if hasNext {
-                        DenseKernels.dot4Accumulate(nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, x, c0, min(ahead, body), &acc)
-                    }
-                    // The fused kernel's prefetch rule, unchanged.
-                    let target: UnsafePointer<Double>? = !hasNext ? nil : ahead < n ? nxt + ahead : (k + 2 < groups ? nxt + 4 * n : nil)
-                    sums += sum4(cur + c0, rowStride: n, w, prefetching: target, count: min(chunk, ahead < n ? n - ahead : n))
-                    c0 = ahead
-                }
-                if hasNext { dots += DenseKernels.dot4Finish(acc, nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, x, body, n).sum() }
-            }
-        }
+        DenseRowPass.pipelinedGroups(a, rows: rows, columns: n, x: x,
+                                     coefficients: { _, d in dots += d.sum(); return SIMD4() },
+                                     secondTouch: { _, cur, c0, w, target, count in
+                                         sums += sum4(cur + c0, rowStride: n, w, prefetching: target, count: count)
+                                     })
         var total = sums.sum()
-        for i in (rows.lowerBound + 4 * groups)..<rows.upperBound {
+        for i in (rows.lowerBound + rows.count / 4 * 4)..<rows.upperBound {
             let row = a + i * n
             dots += DenseKernels.dot(row, x, n)
             for j in 0..<n { total += row[j] }
@@ -108,23 +88,7 @@ public enum DenseYardsticks {
             s2 += UnsafeRawPointer(r + 2 * s + j).loadUnaligned(as: V.self)
             s3 += UnsafeRawPointer(r + 3 * s + j).loadUnaligned(as: V.self)
         }
-        var i = 0
-        if let p = prefetch {
-            let lines = min(count, n)
-            while i &+ 8 <= lines {
-                psk_prefetch_l2(p + i)
-                psk_prefetch_l2(p + s + i)
-                psk_prefetch_l2(p + 2 * s + i)
-                psk_prefetch_l2(p + 3 * s + i)
-                add(i)
-                add(i &+ 4)
-                i &+= 8
-            }
-        }
-        while i &+ 4 <= n {
-            add(i)
-            i &+= 4
-        }
+        var i = DenseKernels.quadSteps(n, prefetching: prefetch, rowStride: s, count: count, add)
         var t = V(s0.sum(), s1.sum(), s2.sum(), s3.sum())
         while i < n {
             t += V(r[i], r[s + i], r[2 * s + i], r[3 * s + i])
