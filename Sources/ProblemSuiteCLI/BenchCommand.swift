@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Harness
 import ProblemSuite
 import Solvers
 
@@ -40,6 +41,8 @@ struct BenchComparison: Encodable {
     var fraction_of_read: Double?
     var read_pairs: Int?
     var threads: Int
+    /// Suite version, commit, date, machine and command, so that a kept line says where it came from.
+    var provenance: Provenance
 }
 
 /// What one benchmark measured, as one JSON line (the peers' format, plus the suite's fields).
@@ -55,6 +58,7 @@ struct BenchResult: Encodable {
     var gb_s: Double?
     var threads: Int
     var peer: String?
+    var provenance: Provenance
 }
 
 struct BenchCommand: ParsableCommand {
@@ -116,7 +120,7 @@ struct BenchCommand: ParsableCommand {
             let (median, best, runs) = timeBench(minTime, body)
             let r = BenchResult(kernel: k.name, m: k.m, n: k.n, median_s: median, best_s: best, runs: runs,
                                 bytes_per_call: k.bytesPerCall, gb_s: k.bytesPerCall.map { $0 / median / 1e9 },
-                                threads: Parallel.maxThreads, peer: k.peer)
+                                threads: Parallel.maxThreads, peer: k.peer, provenance: provenance)
             if json {
                 try printJSON(r, oneLine: true)
             } else {
@@ -128,6 +132,9 @@ struct BenchCommand: ParsableCommand {
 }
 
 extension BenchCommand {
+    /// Where the JSON lines come from (suite version, commit, date, machine, this command).
+    var provenance: Provenance { Provenance.current(command: CommandLine.arguments.joined(separator: " ")) }
+
     var peerDirectory: String { peers ?? SuitePaths.sharedDirectory + "/bench/peers" }
 
     /// Runs `python3 SCRIPT ARGS` in the peer directory and returns its JSON line.
@@ -178,9 +185,10 @@ extension BenchCommand {
         if json {
             struct BandwidthLine: Encodable {
                 var kernel = "read-bandwidth", peer = "bandwidth.py"
-                var median_gb_s: Double, best_gb_s: Double, threads: Int
+                var median_gb_s: Double, best_gb_s: Double, threads: Int, provenance: Provenance
             }
-            let line = BandwidthLine(median_gb_s: bandwidth.median, best_gb_s: bandwidth.best, threads: Parallel.maxThreads)
+            let line = BandwidthLine(median_gb_s: bandwidth.median, best_gb_s: bandwidth.best, threads: Parallel.maxThreads,
+                                     provenance: provenance)
             try printJSON(line, oneLine: true)
         } else {
             print(String(format: "read bandwidth (bandwidth.py): %.2f GB/s median, %.2f GB/s best; suite threads: %d",
@@ -238,7 +246,8 @@ extension BenchCommand {
                                           peer_failed: peerFailed, ratio: peerMedian.map { median / $0 }, gb_s: gbs,
                                           bandwidth_gb_s: roundBandwidth, fraction_of_bandwidth: fraction,
                                           rounds: k.bytesPerCall == nil ? nil : rounds,
-                                          fraction_of_read: ofRead, read_pairs: ofRead == nil ? nil : readPairs, threads: Parallel.maxThreads)
+                                          fraction_of_read: ofRead, read_pairs: ofRead == nil ? nil : readPairs, threads: Parallel.maxThreads,
+                                          provenance: provenance)
                 try printJSON(row, oneLine: true)
             }
             rows.append([k.name, formatSeconds(median), peerCell,

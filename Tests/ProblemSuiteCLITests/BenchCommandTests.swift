@@ -28,6 +28,11 @@ final class BenchCommandTests: XCTestCase {
         XCTAssert(best > 0 && best <= median)
         XCTAssertEqual(dense["gb_s"] as! Double, 8 * 1024 * 4096 / median / 1e9, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(lines[1])["kernel"] as? String, "partial-dct-fg-2000x8192")
+        // Each line carries its provenance: version, date, machine and the command itself.
+        let provenance = try XCTUnwrap(dense["provenance"] as? [String: Any])
+        XCTAssertNotNil(provenance["suiteVersion"] as? String)
+        XCTAssertNotNil(provenance["date"] as? String)
+        XCTAssert((provenance["command"] as? String)?.contains("bench ls-dense-fg-1024x4096 partial-dct-fg-2000x8192") == true, "\(provenance)")
     }
 
     /// `--compare` against stand-in peer scripts with known answers: the ratio column is
@@ -121,6 +126,7 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(lines.count, 3, r.stdout)
         XCTAssertEqual(lines[0]["kernel"] as? String, "read-bandwidth")
         XCTAssertEqual(lines[0]["median_gb_s"] as? Double, 1000)
+        XCTAssert(((lines[0]["provenance"] as? [String: Any])?["command"] as? String)?.contains("--compare") == true)
         let dense = lines[1]
         XCTAssertEqual(dense["kernel"] as? String, "ls-dense-fg-1024x4096")
         let median = try XCTUnwrap(dense["median_s"] as? Double)
