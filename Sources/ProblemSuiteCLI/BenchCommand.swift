@@ -77,7 +77,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Minimum timing time per kernel, in seconds.") var minTime: Double = 1
     @Flag(help: "List the kernels.") var list = false
     @Flag(help: "Time f+∇f of each family at several sizes and fit the exponent of the growth with n.") var scaling = false
-    @Flag(help: "One JSON line per kernel (the peers' format); with --compare, a bandwidth line then one comparison line per kernel.")
+    @Flag(help: "One JSON line per kernel (the peers' format); with --compare, a bandwidth line then one comparison line per kernel; with --scaling, one line per family.")
     var json = false
     @Flag(help: "Run each kernel's peer script right after it and print the ratio table (suite / peer) and the fraction of the measured read bandwidth.")
     var compare = false
@@ -105,7 +105,12 @@ struct BenchCommand: ParsableCommand {
             return
         }
         if scaling {
-            print(table(["family", "sizes", "n: time per f+∇f", "fitted exponent"], BenchScaling.run(minTime: minTime)))
+            let measured = BenchScaling.run(minTime: minTime, provenance: provenance)
+            if json {
+                for m in measured { try printJSON(m, oneLine: true) }
+            } else {
+                print(table(["family", "sizes", "n: time per f+∇f", "fitted exponent"], measured.map(\.row)))
+            }
             return
         }
         let chosen = kernels.isEmpty ? BenchKernels.all : BenchKernels.all.filter { kernels.contains($0.name) }

@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import ProblemSuite
 
 /// How the cost of one f+∇f grows with n, family by family: a few sizes, and the
@@ -42,7 +43,7 @@ enum BenchScaling {
             Family(name: "logistic dense (classification)", sizes: "N = n samples, d = n/2 features", ns: [512, 1024, 2048, 4096]) { n in
                 var rng = SuiteRandom(seed: 0, stream: "bench/scaling/logistic")
                 let d = n / 2
-                var storage = [Double](repeating: 0, count: n * d)
+                var storage = LargeStorage.zeros(n * d)
                 for i in storage.indices { storage[i] = rng.nextUniform() }
                 let meta = ProblemMetadata(name: "logistic", family: "bench", dimension: d, rows: n, classification: "", seed: 0)
                 let p = LogisticRegressionProblem(features: .dense(DenseMatrix(rows: n, columns: d, storage: storage)),
@@ -63,11 +64,28 @@ enum BenchScaling {
         return sxy / sxx
     }
 
-    static func run(minTime: Double) -> [[String]] {
+    /// One family's measurements: a table row, or a JSON line with `--json`.
+    struct Measurement: Encodable {
+        var family: String
+        var sizes: String
+        var n: [Int]
+        var median_s: [Double]
+        /// Fitted exponent of time against n (log–log least squares).
+        var exponent: Double
+        var threads: Int
+        var provenance: Provenance
+
+        var row: [String] {
+            [family, sizes, zip(n, median_s).map { "\($0): \(formatSeconds($1))" }.joined(separator: ", "), String(format: "%.2f", exponent)]
+        }
+    }
+
+    /// Times every family at its sizes (median per call over at least `minTime` each).
+    static func run(minTime: Double, provenance: Provenance) -> [Measurement] {
         families.map { f in
             let times = f.ns.map { n in timeBench(minTime, f.make(n)).0 }
-            let cells = zip(f.ns, times).map { "\($0): \(formatSeconds($1))" }.joined(separator: ", ")
-            return [f.name, f.sizes, cells, String(format: "%.2f", exponent(f.ns, times))]
+            return Measurement(family: f.name, sizes: f.sizes, n: f.ns, median_s: times, exponent: exponent(f.ns, times),
+                               threads: Parallel.maxThreads, provenance: provenance)
         }
     }
 }

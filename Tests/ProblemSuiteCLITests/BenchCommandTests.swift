@@ -148,6 +148,34 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertNil(lines[2]["fraction_of_read"])
     }
 
+    /// `--scaling --json`: one line per family, whose exponent is the log–log least-squares
+    /// slope of its own (n, median) pairs; dense problems grow clearly faster than linearly.
+    func testScalingJSONLinesCarryTheirFit() throws {
+        let r = try runCLI(["bench", "--scaling", "--json", "--min-time", "0.001"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try r.stdout.split(separator: "\n").map {
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], String($0))
+        }
+        XCTAssertEqual(lines.map { $0["family"] as? String }, ["random-ls dense (A1)", "partial DCT (A6, SPARCO12)", "Haar synthesis (SPARCO2)",
+                                                              "Heaviside (SPARCO9, 10)", "logistic dense (classification)"])
+        for line in lines {
+            let ns = try XCTUnwrap(line["n"] as? [Int]), times = try XCTUnwrap(line["median_s"] as? [Double])
+            XCTAssertEqual(ns.count, times.count)
+            XCTAssert(times.allSatisfy { $0 > 0 })
+            let xs: [Double] = ns.map { log(Double($0)) }, ys: [Double] = times.map { log($0) }
+            let mx = xs.reduce(0, +) / Double(xs.count), my = ys.reduce(0, +) / Double(ys.count)
+            var sxy = 0.0, sxx = 0.0
+            for (x, y) in zip(xs, ys) {
+                sxy += (x - mx) * (y - my)
+                sxx += (x - mx) * (x - mx)
+            }
+            let slope = sxy / sxx
+            XCTAssertEqual(try XCTUnwrap(line["exponent"] as? Double), slope, accuracy: 1e-9, "\(line)")
+            XCTAssertNotNil(line["provenance"] as? [String: Any])
+        }
+        XCTAssertGreaterThan(try XCTUnwrap(lines[0]["exponent"] as? Double), 1.3, "dense f+∇f at m = n/4 costs n² (m·n)")
+    }
+
     func testCompareRejectsZeroRounds() throws {
         let r = try runCLI(["bench", "--compare", "--rounds", "0"])
         XCTAssertNotEqual(r.status, 0)
