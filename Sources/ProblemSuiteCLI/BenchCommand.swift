@@ -315,17 +315,24 @@ enum BenchKernels {
     /// Kernels contributed by other families' files (data loading, logistic, K-SVD).
     static var extraKernels: [BenchKernel] { dataKernels + sparseCodingKernels }
 
+    /// The data of the dense least-squares kernels and of their yardsticks: a Gaussian m×n
+    /// A (scaled by 1/√m, huge-page advised), b and x, from one seeded stream.
+    static func denseLeastSquaresData(_ m: Int, _ n: Int) -> (a: [Double], b: [Double], x: [Double]) {
+        var rng = SuiteRandom(seed: 0, stream: "bench/ls")
+        let a = rng.normals(m * n, scale: 1 / Double(m).squareRoot())
+        let b = rng.normals(m)
+        return (a, b, rng.normals(n))
+    }
+
     /// f+∇f (or, with `valueOnly`, f alone) of ½‖Ax−b‖² with a dense Gaussian m×n A.
     static func denseLeastSquares(_ m: Int, _ n: Int, valueOnly: Bool = false) -> BenchKernel {
         BenchKernel(name: "ls-dense-\(valueOnly ? "f" : "fg")-\(m)x\(n)",
                     summary: valueOnly ? "f alone of ½‖Ax−b‖², dense Gaussian A (dot products four rows at a time, one read of A)"
                                        : "f+∇f of ½‖Ax−b‖², dense Gaussian A (fused, one pass over A)",
                     m: m, n: n, bytesPerCall: Double(8 * m * n), peer: valueOnly ? nil : "ls_gradient.py \(m) \(n)") { _ in
-            var rng = SuiteRandom(seed: 0, stream: "bench/ls")
-            let op = DenseOperator(DenseMatrix(rows: m, columns: n, storage: rng.normals(m * n, scale: 1 / Double(m).squareRoot())))
+            let (a, b, x) = denseLeastSquaresData(m, n)
             let meta = ProblemMetadata(name: "bench", family: "bench", dimension: n, rows: m, classification: "", seed: 0)
-            let problem = LeastSquaresProblem(operator: op, rhs: rng.normals(m), metadata: meta)
-            let x = rng.normals(n)
+            let problem = LeastSquaresProblem(operator: DenseOperator(DenseMatrix(rows: m, columns: n, storage: a)), rhs: b, metadata: meta)
             if valueOnly { return { _ = problem.value(at: x) } }
             var g = [Double](repeating: 0, count: n)
             return { _ = problem.valueAndGradient(at: x, into: &g) }

@@ -5,15 +5,6 @@ import ProblemSuite
 /// how much of the read bandwidth a plain read reaches (`read-dense`) and how much the
 /// fused kernel's access pattern alone reaches (`reread-dense`).
 extension BenchKernels {
-    /// The same m×n Gaussian matrix as ``denseLeastSquares(_:_:valueOnly:)`` (same stream,
-    /// same huge-page advised storage) and a vector x.
-    static func yardstickMatrix(_ m: Int, _ n: Int) -> (a: [Double], x: [Double]) {
-        var rng = SuiteRandom(seed: 0, stream: "bench/ls")
-        let a = rng.normals(m * n, scale: 1 / Double(m).squareRoot())
-        _ = rng.normals(m)
-        return (a, rng.normals(n))
-    }
-
     /// The floor under any kernel that reads an m×n matrix once: the sum of its entries,
     /// each thread reading one contiguous part as four streams. With `--compare` it says
     /// how much of bandwidth.py's two-vector figure a plain read of one matrix reaches on
@@ -21,20 +12,9 @@ extension BenchKernels {
     static func denseRead(_ m: Int, _ n: Int) -> BenchKernel {
         BenchKernel(name: "read-dense-\(m)x\(n)", summary: "sum of the entries of the same m×n matrix: a plain read, the floor under one-pass kernels",
                     m: m, n: n, bytesPerCall: Double(8 * m * n), peer: nil) { _ in
-            let a = yardstickMatrix(m, n).a
+            let a = denseLeastSquaresData(m, n).a
             let parts = max(1, Parallel.maxThreads)
-            var sums = [Double](repeating: 0, count: parts)
-            return {
-                a.withUnsafeBufferPointer { p in
-                    sums.withUnsafeMutableBufferPointer { out in
-                        let base = p.baseAddress!, o = out.baseAddress!
-                        Parallel.forEach(parts, work: m * n) { t in
-                            let r = DenseRowPass.range(t, of: parts, m * n)
-                            o[t] = DenseYardsticks.sumFourStreams(base + r.lowerBound, r.count)
-                        }
-                    }
-                }
-            }
+            return { a.withUnsafeBufferPointer { _ = DenseYardsticks.plainRead($0.baseAddress!, count: m * n, parts: parts) } }
         }
     }
 
@@ -45,7 +25,7 @@ extension BenchKernels {
     static func denseReread(_ m: Int, _ n: Int) -> BenchKernel {
         BenchKernel(name: "reread-dense-\(m)x\(n)", summary: "the fused kernel's access pattern (read, then re-read from cache) without its arithmetic",
                     m: m, n: n, bytesPerCall: Double(8 * m * n), peer: nil) { _ in
-            let (a, x) = yardstickMatrix(m, n)
+            let (a, _, x) = denseLeastSquaresData(m, n)
             let parts = max(1, Parallel.maxThreads)
             return {
                 a.withUnsafeBufferPointer { p in
@@ -60,8 +40,8 @@ extension BenchKernels {
 
 /// Plain reads of the byte counts of the memory-bound kernels, for `bench --compare`'s
 /// "of read" column: a kernel's calls alternate, in random order, with reads of as many
-/// bytes from another huge-page advised array (``DenseYardsticks/sumFourStreams(_:_:)``,
-/// each thread one contiguous part), and the fraction is the median of the per-pair
+/// bytes from another huge-page advised array (``DenseYardsticks/plainRead(_:count:parts:)``,
+/// each thread one contiguous part as four streams), and the fraction is the median of the per-pair
 /// ratios (read time / kernel time). A pair's two calls run within milliseconds of each
 /// other, so the drift of a shared machine's bandwidth, which moves `of bandwidth` by
 /// tens of percent between runs, mostly cancels.
@@ -77,18 +57,7 @@ struct PlainReads {
         if arrays[count] == nil { arrays[count] = LargeStorage.zeros(count) }
         let a = arrays[count]!
         let parts = max(1, Parallel.maxThreads)
-        var sums = [Double](repeating: 0, count: parts)
-        func read() {
-            a.withUnsafeBufferPointer { p in
-                sums.withUnsafeMutableBufferPointer { out in
-                    let base = p.baseAddress!, o = out.baseAddress!
-                    Parallel.forEach(parts, work: count) { t in
-                        let r = DenseRowPass.range(t, of: parts, count)
-                        o[t] = DenseYardsticks.sumFourStreams(base + r.lowerBound, r.count)
-                    }
-                }
-            }
-        }
+        func read() { a.withUnsafeBufferPointer { _ = DenseYardsticks.plainRead($0.baseAddress!, count: count, parts: parts) } }
         func timed(_ f: () -> Void) -> Double {
             let t = monotonicSeconds()
             f()
@@ -99,11 +68,13 @@ struct PlainReads {
         var rng = SuiteRandom(seed: 0, stream: "bench/read-pairs")
         var ratios: [Double] = []
         for _ in 0..<pairs {
-            let readFirst = rng.nextUniform() < 0.5
-            let r0 = readFirst ? timed(read) : 0
-            let k = timed(body)
-            let r1 = readFirst ? r0 : timed(read)
-            ratios.append(r1 / k)
+            let r: Double, k: Double
+            if rng.nextUniform() < 0.5 {
+                r = timed(read); k = timed(body)
+            } else {
+                k = timed(body); r = timed(read)
+            }
+            ratios.append(r / k)
         }
         return medianOf(ratios)
     }

@@ -12,6 +12,10 @@ final class DenseYardstickTests: XCTestCase {
             let v = r.normals(n)
             let got = v.withUnsafeBufferPointer { DenseYardsticks.sumFourStreams($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, n) }
             XCTAssertEqual(got, v.reduce(0, +), accuracy: 1e-12 * max(1, v.map(abs).reduce(0, +)), label)
+            for parts in [1, 2, 3] where n > 0 {
+                let split = v.withUnsafeBufferPointer { DenseYardsticks.plainRead($0.baseAddress!, count: n, parts: parts) }
+                XCTAssertEqual(split, v.reduce(0, +), accuracy: 1e-12 * max(1, v.map(abs).reduce(0, +)), "\(label), \(parts) parts")
+            }
         }
     }
 

@@ -34,6 +34,21 @@ public enum DenseYardsticks {
         return t
     }
 
+    /// Σ p[0..<n] read by `parts` threads, each one contiguous part as four streams
+    /// (``sumFourStreams(_:_:)``): the plain read the bench compares kernels with.
+    /// - Complexity: O(n), n·8 bytes read once; no heap allocation.
+    public static func plainRead(_ p: UnsafePointer<Double>, count n: Int, parts: Int) -> Double {
+        precondition(parts >= 1, "parts must be positive, got \(parts)")
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: parts) { out in
+            let o = out.baseAddress!
+            Parallel.forEach(parts, work: n) { t in
+                let r = DenseRowPass.range(t, of: parts, n)
+                (o + t).initialize(to: sumFourStreams(p + r.lowerBound, r.count))
+            }
+            return out.reduce(0, +)
+        }
+    }
+
     /// The fused kernel's reads of the m×n row-major `a` without its gradient: rows split
     /// into `parts` contiguous ranges (one per thread), each run through the kernel's own
     /// loop (``DenseRowPass/pipelinedGroups(_:rows:columns:x:coefficients:secondTouch:)``:
