@@ -39,6 +39,9 @@ public struct Experiment: Sendable, Equatable {
         let t = ParameterTable(try TOMLReading.read(file: file), file: file, context: "")
         try t.rejectUnknownKeys(allowed: keys)
         let name = try t.string("name")
+        guard isSafeName(name) else {
+            throw t.invalid("name", "an experiment name is a directory name under --out: letters, digits, '-', '_' and '.' only, not starting with '.', and not 'quick' (the quick protocol's directory)")
+        }
         var e = Experiment(name: name, title: try t.string("title", default: name), problems: try stringArray(t, "problems") ?? ["*"],
                            solvers: try stringArray(t, "solvers") ?? SolverRegistry.names,
                            runs: try t.positiveInt("runs", default: 20),
@@ -68,11 +71,35 @@ public struct Experiment: Sendable, Equatable {
         }
     }
 
-    /// Every experiment file under `directory/experiments`, sorted by name.
+    /// Whether `name` can name a directory under the output directory: 1–100 letters,
+    /// digits, `-`, `_`, `.`, not starting with `.` (no `..`, no hidden directory), and
+    /// not `quick`, where the quick protocol's results go.
+    public static func isSafeName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 100 && !name.hasPrefix(".") && name != "quick"
+            && name.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_.".unicodeScalars.contains($0) }
+    }
+
+    /// Every experiment file under `directory/experiments`, sorted by file name.
+    /// - Throws: a file's own errors, or ``ProblemSuiteError/invalidParameter(file:context:key:value:reason:)``
+    ///   when two files declare the same experiment name (they would share one directory).
     public static func all(problemsDirectory directory: String, quick: Bool = false) throws -> [Experiment] {
         let dir = directory + "/experiments"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        return try names.filter { $0.hasSuffix(".toml") }.sorted().map { try read(file: dir + "/" + $0, quick: quick) }
+        let experiments = try names.filter { $0.hasSuffix(".toml") }.sorted().map { try read(file: dir + "/" + $0, quick: quick) }
+        var seen: [String: String] = [:]
+        for e in experiments {
+            if let other = seen[e.name.lowercased()] {
+                throw ProblemSuiteError.invalidParameter(file: e.file, context: "", key: "name", value: "\"\(e.name)\"",
+                                                         reason: "already the name of the experiment in \(other): two experiments would share one output directory")
+            }
+            seen[e.name.lowercased()] = e.file
+        }
+        return experiments
+    }
+
+    /// The overrides as `key = value` lines, sorted, for reports.
+    public var overrideLines: [String] {
+        settingsOverrides.keys.sorted().map { "\($0) = \(settingsOverrides[$0]!)" }
     }
 
     /// The settings a problem runs with in this experiment.

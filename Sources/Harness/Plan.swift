@@ -7,21 +7,82 @@ public struct HarnessTask: Sendable {
     public var entry: ProblemEntry
     public var settings: SolverSettings
     public var pruning: [Double]
-    public var keepSolution: Bool
+    /// Everything that determines the task's numbers; stored with its result.
+    public var fingerprint: Fingerprint
+
+    public init(key: TaskKey, entry: ProblemEntry, settings: SolverSettings, pruning: [Double], fingerprint: Fingerprint) {
+        self.key = key
+        self.entry = entry
+        self.settings = settings
+        self.pruning = pruning
+        self.fingerprint = fingerprint
+    }
+
+    /// A task with the fingerprint of its fields; `data` are the sha256 of the problem's
+    /// data files (``DataIntegrity/digests(of:context:)``), empty for generated problems.
+    public init(key: TaskKey, entry: ProblemEntry, settings: SolverSettings, pruning: [Double],
+                protocolKind: ProtocolKind = .custom, data: [String: String] = [:]) {
+        self.init(key: key, entry: entry, settings: settings, pruning: pruning,
+                  fingerprint: Fingerprint(problem: ProblemIdentity(metadata: entry.metadata, data: data), solver: key.solver,
+                                           settings: settings, run: key.run, protocolKind: protocolKind, pruning: pruning))
+    }
 }
 
 /// The cross product problems × solvers × runs, in a fixed order.
 public struct Plan: Sendable {
+    /// A problem left out of the plan and why.
+    public struct LeftOut: Sendable, Equatable {
+        public enum Reason: Sendable, Equatable {
+            /// A data file is missing (path relative to the data directory).
+            case missingData(file: String)
+            /// A data file does not have the manifest's checksum.
+            case checksumMismatch(String)
+        }
+        public var problem: String
+        public var reason: Reason
+
+        /// One line for users, with how to fix it.
+        public var message: String {
+            switch reason {
+            case .missingData(let file):
+                return "\(problem): data file \(file) is missing. \(DataManifest.standardHint(forPath: file))"
+            case .checksumMismatch(let text):
+                return "\(problem): \(text)"
+            }
+        }
+    }
+
     public var tasks: [HarnessTask]
-    /// Problems left out because their data are missing, with the first missing file.
-    public var unavailable: [(problem: String, file: String)]
+    /// Problems left out because their data are missing or fail their checksum.
+    public var leftOut: [LeftOut]
+
+    /// The most runs per (problem, solver) a plan accepts: far beyond any protocol,
+    /// and small enough that a typo (`--runs 1000000000000`) is an error, not a plan
+    /// that exhausts memory.
+    public static let maxRuns = 100_000
+    /// The most tasks a plan accepts.
+    public static let maxTasks = 10_000_000
+
+    public init(tasks: [HarnessTask], leftOut: [LeftOut] = []) {
+        self.tasks = tasks
+        self.leftOut = leftOut
+    }
 
     /// Builds the plan. `problems` are names, aliases or patterns (`*`, `?`); a pattern
     /// that matches nothing is an error with suggestions. Problems whose data files are
-    /// missing are left out and listed in ``unavailable``.
-    public static func make(catalogue: Catalogue, dataDirectory: String?, problems: [String], solvers: [String],
-                            runs: Int, pruning: [Double], keepSolutions: Bool = false,
+    /// missing, or fail the manifest's checksum (unless the context allows it), are left
+    /// out and listed in ``leftOut``. Each task carries its ``Fingerprint``: the
+    /// declaration and data checksums of its problem, its solver and settings, its run,
+    /// `protocolKind` and the pruning levels.
+    public static func make(catalogue: Catalogue, context: LoadContext, problems: [String], solvers: [String],
+                            runs: Int, pruning: [Double], protocolKind: ProtocolKind = .custom,
                             settings: (ProblemMetadata) throws -> SolverSettings = { $0.settings }) throws -> Plan {
+        guard (1...maxRuns).contains(runs) else {
+            throw ProblemSuiteError.invalidRequest("runs = \(runs): must lie in 1...\(maxRuns)")
+        }
+        for p in pruning where !(p >= 0 && p <= 100) {
+            throw ProblemSuiteError.invalidRequest("pruning level \(p): percentages must lie in [0, 100]")
+        }
         var entries: [ProblemEntry] = []
         for pattern in problems {
             let matched = pattern.contains("*") || pattern.contains("?")
@@ -29,27 +90,46 @@ public struct Plan: Sendable {
             for e in matched where !entries.contains(where: { $0.name == e.name }) { entries.append(e) }
         }
         let solverNames = try solvers.map { try SolverRegistry.entry(named: $0).name }
+        let (count, overflow) = entries.count.multipliedReportingOverflow(by: solverNames.count)
+        guard !overflow, count.multipliedReportingOverflow(by: runs).partialValue <= maxTasks,
+              !count.multipliedReportingOverflow(by: runs).overflow else {
+            throw ProblemSuiteError.invalidRequest("\(entries.count) problems × \(solverNames.count) solvers × \(runs) runs: more than \(maxTasks) tasks")
+        }
         var tasks: [HarnessTask] = []
-        var unavailable: [(String, String)] = []
+        var leftOut: [LeftOut] = []
         for e in entries {
-            if let missing = Catalogue.missingFiles(of: e, dataDirectory: dataDirectory).first {
-                unavailable.append((e.name, missing))
+            if let missing = Catalogue.missingFiles(of: e, dataDirectory: context.dataDirectory).first {
+                leftOut.append(LeftOut(problem: e.name, reason: .missingData(file: missing)))
                 continue
             }
+            let digests: [String: String]
+            do {
+                digests = try DataIntegrity.digests(of: e, context: context)
+            } catch let error as ProblemSuiteError {
+                if case .missingData(_, let file, _) = error {
+                    leftOut.append(LeftOut(problem: e.name, reason: .missingData(file: file)))
+                } else {
+                    leftOut.append(LeftOut(problem: e.name, reason: .checksumMismatch("\(error)")))
+                }
+                continue
+            }
+            let identity = ProblemIdentity(metadata: e.metadata, data: digests)
             let s = try settings(e.metadata)
             for solver in solverNames {
                 for run in 0..<runs {
+                    let fingerprint = Fingerprint(problem: identity, solver: solver, settings: s, run: run,
+                                                  protocolKind: protocolKind, pruning: pruning)
                     tasks.append(HarnessTask(key: TaskKey(problem: e.name, solver: solver, run: run), entry: e,
-                                             settings: s, pruning: pruning, keepSolution: keepSolutions))
+                                             settings: s, pruning: pruning, fingerprint: fingerprint))
                 }
             }
         }
-        return Plan(tasks: tasks, unavailable: unavailable)
+        return Plan(tasks: tasks, leftOut: leftOut)
     }
 
     /// The deterministic slice `index` (1-based) of `count`: every count-th task.
     public func shard(_ index: Int, of count: Int) -> Plan {
-        Plan(tasks: tasks.enumerated().filter { $0.offset % count == index - 1 }.map(\.element), unavailable: unavailable)
+        Plan(tasks: tasks.enumerated().filter { $0.offset % count == index - 1 }.map(\.element), leftOut: leftOut)
     }
 
     /// Parses `i/N`.

@@ -54,14 +54,17 @@ public struct PruningMeasure: Codable, Sendable, Equatable {
     public var epsG: Double
     /// eps_f(p) = |f(x̂_p) − f(x*)| / max(1, |f(x*)|): how much the objective moves.
     public var epsF: Double
-    /// Test accuracy (in %) of x̂_p, for classification problems.
+    /// Test accuracy (in %) of x̂_p, for classification problems (undecided samples
+    /// count as errors).
     public var accuracy: Double?
+    /// Test samples x̂_p leaves undecided (score exactly 0), for classification problems.
+    public var undecided: Int?
 
     /// The measures at each percentage for the solution `x` of `problem`, with
-    /// `accuracy` (when given) evaluated on each pruned solution. `value` is f(x) when the
+    /// `score` (when given) the held-out classification of each pruned solution. `value` is f(x) when the
     /// caller already has it (evaluated here otherwise).
     public static func measure(_ problem: any SmoothProblem, solution x: [Double], value: Double? = nil,
-                               percentages: [Double], accuracy: (([Double]) -> Double)? = nil) -> [PruningMeasure] {
+                               percentages: [Double], score: (([Double]) -> ClassificationScore)? = nil) -> [PruningMeasure] {
         let fStar = value ?? problem.value(at: x)
         let order = Pruning.order(x)
         var g = [Double](repeating: 0, count: x.count)
@@ -70,8 +73,10 @@ public struct PruningMeasure: Codable, Sendable, Equatable {
             var xp = x
             for i in order.prefix(k) { xp[i] = 0 }
             let f = problem.valueAndGradient(at: xp, into: &g)
+            let s = score?(xp)
             return PruningMeasure(percentage: p, pruned: k, epsG: DenseKernels.norm(g),
-                                  epsF: abs(f - fStar) / max(1, abs(fStar)), accuracy: accuracy?(xp))
+                                  epsF: abs(f - fStar) / max(1, abs(fStar)), accuracy: s.map { 100 * $0.accuracy },
+                                  undecided: s?.undecided)
         }
     }
 }

@@ -28,6 +28,15 @@ public struct Provenance: Codable, Sendable, Equatable {
 public enum SuiteVersion {
     public static let current = "0.1.0"
 
+    /// The numerical version: changed whenever a change of the suite changes the numbers
+    /// of some result (a generator, a kernel's summation order, a solver, a measure).
+    /// It is part of every result's ``Fingerprint``, so results made before such a change
+    /// are recomputed on resume and refused by `merge` and `report` beside newer ones.
+    ///
+    /// History: 1 — the first fingerprinted results (test accuracy counts a score of
+    /// exactly 0 as an error).
+    public static let numerical = "1"
+
     /// The commit of the source tree the suite was built from, read from its `.git`.
     public static let commit: String? = {
         let git = URL(fileURLWithPath: SuitePaths.buildTimeRoot).appendingPathComponent(".git")
@@ -82,9 +91,44 @@ public struct TaskKey: Codable, Sendable, Hashable, Comparable, CustomStringConv
     public var description: String { "\(problem)/\(solver)/run \(run)" }
 }
 
-/// Everything the harness keeps of one finished (problem, solver, run).
+/// How a run ended, for the tables and the exit status.
+public enum RunStatus: String, Codable, Sendable, CaseIterable {
+    /// ‖g‖ ≤ eps: reached the gradient tolerance.
+    case converged
+    /// Stopped at kmax without reaching the tolerance.
+    case iterationLimit = "iteration-limit"
+    /// Stopped for a reason of the solver's own (Frank-Wolfe: no oracle direction).
+    case stopped
+    /// Failed: the gradient became infinite or NaN.
+    case diverged
+    /// Failed: the task threw (the problem could not be loaded, a solver refused its
+    /// parameters, …); ``RunRecord/failure`` says why. Recomputed on resume.
+    case error
+
+    /// Diverged and errored runs are failures: counted in the summary and exit status,
+    /// excluded from every statistic, and shown as failed in the tables.
+    public var isFailure: Bool { self == .diverged || self == .error }
+
+    /// The status of a solver's stop reason.
+    public init(_ reason: StopReason) {
+        switch reason {
+        case .gradientTolerance: self = .converged
+        case .iterationLimit: self = .iterationLimit
+        case .zeroOracleDirection: self = .stopped
+        case .nonFinite: self = .diverged
+        }
+    }
+}
+
+/// Everything the harness keeps of one (problem, solver, run). The final iterate is
+/// stored beside it as a `.npy` file (``ResultStore/solution(for:)``).
 public struct RunRecord: Codable, Sendable, Equatable {
     public var key: TaskKey
+    /// Everything that determines the numbers below (see ``Fingerprint``).
+    public var fingerprint: Fingerprint
+    public var status: RunStatus
+    /// Why the run failed, for ``RunStatus/error`` (and the solver's words for a divergence).
+    public var failure: String?
     public var family: String
     public var dimension: Int
     /// The settings the solver ran with (the family's, with the experiment's overrides).
@@ -92,6 +136,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var iterations: Int
     public var stopReason: String
     public var gradientNorm: Double
+    /// f at the starting point x₀.
+    public var initialValue: Double
     /// f at the solution.
     public var value: Double
     /// Wall time of the solver's own work (harness evaluations excluded).
@@ -101,16 +147,55 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var sparsity: Double
     /// Robustness at each pruning level.
     public var pruning: [PruningMeasure]
-    /// Test accuracy (%) of the unpruned solution, for classification.
+    /// Test accuracy (%) of the unpruned solution, for classification; samples whose
+    /// score is exactly 0 count as errors (see ``ClassificationScore``).
     public var accuracy: Double?
+    /// Test samples the unpruned solution leaves undecided (score exactly 0).
+    public var undecided: Int?
     /// The largest pruning percentage (among those measured) whose accuracy stays
     /// within one point of the unpruned accuracy.
     public var maxPrunableWithinOnePoint: Double?
     /// The trace (every `record_every`-th iteration and the last).
     public var trace: [TracePoint]
-    /// The solution itself, when the experiment asks to keep it.
-    public var solution: [Double]?
     public var provenance: Provenance
+
+    /// Whether the run ended with f(x_final) > f(x₀): the solver made things worse.
+    public var valueIncreased: Bool { !status.isFailure && value > initialValue }
+
+    /// A record of a task that threw before producing a result.
+    public static func failed(_ task: HarnessTask, reason: String, command: String) -> RunRecord {
+        RunRecord(key: task.key, fingerprint: task.fingerprint, status: .error, failure: reason,
+                  family: task.entry.metadata.family, dimension: task.entry.metadata.dimension, settings: task.settings,
+                  iterations: 0, stopReason: "error", gradientNorm: .nan, initialValue: .nan, value: .nan, seconds: 0,
+                  gradientEvaluations: 0, sparsity: .nan, pruning: [], accuracy: nil, undecided: nil,
+                  maxPrunableWithinOnePoint: nil, trace: [], provenance: Provenance.current(command: command))
+    }
+
+    /// The values no real run can have, one sentence each (empty for a sound record).
+    public var impossibilities: [String] {
+        var out: [String] = []
+        if key.run < 0 { out.append("negative run index \(key.run)") }
+        if iterations < 0 { out.append("negative iteration count \(iterations)") }
+        if gradientEvaluations < 0 { out.append("negative gradient evaluation count \(gradientEvaluations)") }
+        if seconds < 0 || seconds.isNaN { out.append("solver time \(seconds)") }
+        if dimension <= 0 { out.append("dimension \(dimension)") }
+        if fingerprint.run != key.run || fingerprint.solver != key.solver || fingerprint.problem.name != key.problem {
+            out.append("fingerprint of \(fingerprint.problem.name)/\(fingerprint.solver)/run \(fingerprint.run) on the result of \(key)")
+        }
+        if !fingerprint.isConsistent { out.append("fingerprint digest does not match its fields") }
+        guard !status.isFailure else { return out }
+        if !(gradientNorm >= 0) || !gradientNorm.isFinite { out.append("gradient norm \(gradientNorm) in a run that did not fail") }
+        if !value.isFinite { out.append("final value \(value) in a run that did not fail") }
+        if !(0...100).contains(sparsity) { out.append("sparsity \(sparsity)% outside [0, 100]") }
+        if settings.maxIterations < iterations { out.append("\(iterations) iterations beyond kmax \(settings.maxIterations)") }
+        if pruning.map(\.percentage) != fingerprint.pruning { out.append("pruning levels differ from the fingerprint's") }
+        for m in pruning where !(m.epsG >= 0) || !(m.epsF >= 0) || m.pruned < 0 || m.pruned > dimension {
+            out.append("impossible pruning measure at p = \(m.percentage) (eps_g \(m.epsG), eps_f \(m.epsF), pruned \(m.pruned))")
+        }
+        if let a = accuracy, !(0...100).contains(a) { out.append("accuracy \(a)% outside [0, 100]") }
+        for t in trace where t.k < 0 || !(t.gradientNorm >= 0) { out.append("impossible trace point at k = \(t.k)"); break }
+        return out
+    }
 }
 
 extension RunRecord {

@@ -26,15 +26,54 @@ public final class Runner: @unchecked Sendable {
 
     /// What a run did.
     public struct Summary: Sendable {
+        /// Tasks computed now that did not fail.
         public var completed: Int
+        /// Tasks whose stored result has the task's fingerprint (not recomputed).
         public var skipped: Int
+        /// Tasks whose stored result was made under another fingerprint, was unreadable
+        /// or had errored, and was therefore computed again, with the first reasons.
+        public var recomputed: Int
+        public var recomputeReasons: [(TaskKey, String)]
+        /// Tasks that failed now (diverged or threw), with why.
         public var failures: [(TaskKey, String)]
+        /// Tasks skipped because their stored result is a failure (a divergence is
+        /// deterministic: recomputing it gives the same failure).
+        public var storedFailures: [(TaskKey, String)]
+
+        /// Every failed task of the plan, computed now or stored.
+        public var allFailures: [(TaskKey, String)] { (failures + storedFailures).sorted { $0.0 < $1.0 } }
     }
 
-    /// Runs every task of `plan` whose result is not yet stored.
+    /// Runs every task of `plan` whose result is not stored under the task's
+    /// fingerprint. A result stored under another fingerprint (other settings, another
+    /// protocol, other data, an older numerical version), an unreadable one and a stored
+    /// error are computed again and counted in ``Summary/recomputed``.
     public func run(_ plan: Plan) -> Summary {
-        let pending = plan.tasks.filter { !store.contains($0.key) }
-        let skipped = plan.tasks.count - pending.count
+        var queue: [HarnessTask] = []
+        var skipped = 0
+        var recomputeReasons: [(TaskKey, String)] = []
+        var storedFailures: [(TaskKey, String)] = []
+        for task in plan.tasks {
+            switch store.stored(task.key, fingerprint: task.fingerprint) {
+            case .matching:
+                skipped += 1
+                if let r = try? store.read(store.path(for: task.key)), r.status.isFailure {
+                    storedFailures.append((task.key, r.failure ?? r.status.rawValue))
+                }
+            case .missing:
+                queue.append(task)
+            case .mismatched(let fields):
+                queue.append(task)
+                recomputeReasons.append((task.key, "made under another fingerprint (" + fields.joined(separator: ", ") + ")"))
+            case .unreadable(let reason):
+                queue.append(task)
+                recomputeReasons.append((task.key, "unreadable: \(reason)"))
+            case .errored:
+                queue.append(task)
+                recomputeReasons.append((task.key, "had failed with an error"))
+            }
+        }
+        let pending = queue
         let next = Atomic<Int>(0)
         let lock = Mutex<(done: Int, failures: [(TaskKey, String)])>((0, []))
         let savedThreads = Parallel.maxThreads
@@ -53,9 +92,13 @@ public final class Runner: @unchecked Sendable {
                         problem = try task.entry.load(context)
                         cache = [task.entry.name: problem]  // keep one problem per worker
                     }
-                    try store.write(try Runner.execute(task, on: problem, command: command))
+                    let (record, solution) = try Runner.execute(task, on: problem, command: command)
+                    try store.write(record, solution: solution)
+                    if record.status.isFailure { failure = record.failure ?? record.status.rawValue }
                 } catch {
                     failure = "\(error)"
+                    // The failure is stored too, so that tables show it; resume recomputes it.
+                    try? store.write(RunRecord.failed(task, reason: "\(error)", command: command), solution: nil)
                 }
                 let done = lock.withLock { state -> Int in
                     state.done += 1
@@ -79,34 +122,46 @@ public final class Runner: @unchecked Sendable {
             group.wait()
         }
         let state = lock.withLock { $0 }
-        return Summary(completed: state.done - state.failures.count, skipped: skipped,
-                       failures: state.failures.sorted { $0.0 < $1.0 })
+        return Summary(completed: state.done - state.failures.count, skipped: skipped, recomputed: recomputeReasons.count,
+                       recomputeReasons: recomputeReasons, failures: state.failures.sorted { $0.0 < $1.0 },
+                       storedFailures: storedFailures)
     }
 
-    /// Solves one task and measures it.
-    public static func execute(_ task: HarnessTask, on problem: any SmoothProblem, command: String) throws -> RunRecord {
+    /// Solves one task and measures it: the record and the final iterate.
+    public static func execute(_ task: HarnessTask, on problem: any SmoothProblem, command: String) throws -> (RunRecord, [Double]) {
         let s = task.settings
         let x0 = StartingPoint.random(dimension: problem.dimension, nonzeros: s.relevantCount,
                                       seed: problem.metadata.seed, run: task.key.run)
         let solver = try SolverRegistry.make(task.key.solver, settings: s)
         let trace = TraceObserver(problem: problem, every: s.recordEvery, threshold: s.sparsityThreshold)
         let result = try SolverRun.run(solver, on: problem, from: x0, observer: trace)
+        let status = RunStatus(result.stopReason)
+        let initialValue = trace.points.first?.k == 0 ? trace.points[0].f : problem.value(at: x0)
+        let value = problem.value(at: result.x)
+        var record = RunRecord(
+            key: task.key, fingerprint: task.fingerprint, status: status, failure: nil,
+            family: problem.metadata.family, dimension: problem.dimension, settings: s,
+            iterations: result.iterations, stopReason: result.stopReason.rawValue,
+            gradientNorm: result.gradientNorm, initialValue: initialValue, value: value, seconds: result.seconds,
+            gradientEvaluations: result.gradientEvaluations, sparsity: result.sparsity, pruning: [],
+            accuracy: nil, undecided: nil, maxPrunableWithinOnePoint: nil, trace: trace.points,
+            provenance: Provenance.current(command: command))
+        if status.isFailure {
+            record.failure = "the gradient became non-finite (‖g‖ = \(result.gradientNorm)) at iteration \(result.iterations)"
+            return (record, result.x)
+        }
         // Accuracy in percent of the held-out part, for problems that have one.
         let classifier = (problem as? any HeldOutEvaluation).flatMap { $0.testSampleCount > 0 ? $0 : nil }
-        let accuracyOf: (([Double]) -> Double)? = classifier.map { c in { 100 * c.testAccuracy($0) } }
-        let value = problem.value(at: result.x)
-        let measures = PruningMeasure.measure(problem, solution: result.x, value: value, percentages: task.pruning,
-                                              accuracy: accuracyOf)
-        let accuracy = accuracyOf?(result.x)
-        var prunable: Double?
-        if let accuracy {
-            prunable = measures.filter { ($0.accuracy ?? -1) >= accuracy - 1 }.map(\.percentage).max() ?? 0
+        let score: (([Double]) -> ClassificationScore)? = classifier.map { c in { c.testScore($0) } }
+        record.pruning = PruningMeasure.measure(problem, solution: result.x, value: value, percentages: task.pruning,
+                                                score: score)
+        if let c = classifier {
+            let unpruned = c.testScore(result.x)
+            let accuracy = 100 * unpruned.accuracy
+            record.accuracy = accuracy
+            record.undecided = unpruned.undecided
+            record.maxPrunableWithinOnePoint = record.pruning.filter { ($0.accuracy ?? -1) >= accuracy - 1 }.map(\.percentage).max() ?? 0
         }
-        return RunRecord(key: task.key, family: problem.metadata.family, dimension: problem.dimension, settings: s,
-                         iterations: result.iterations, stopReason: result.stopReason.rawValue,
-                         gradientNorm: result.gradientNorm, value: value, seconds: result.seconds,
-                         gradientEvaluations: result.gradientEvaluations, sparsity: result.sparsity, pruning: measures,
-                         accuracy: accuracy, maxPrunableWithinOnePoint: prunable, trace: trace.points,
-                         solution: task.keepSolution ? result.x : nil, provenance: Provenance.current(command: command))
+        return (record, result.x)
     }
 }

@@ -2,6 +2,11 @@ import Foundation
 
 /// A small line chart written as standalone SVG (no dependencies), for the report's
 /// figures: one polyline per series, linear or logarithmic y axis, ticks and a legend.
+///
+/// Series are told apart by more than colour: each has its own marker shape (drawn at
+/// a few points, staggered between series) and, unless it has an explicit colour group,
+/// its own dash pattern, so lines of solvers that coincide stay visible and the chart
+/// reads in grey scale.
 public struct SVGChart {
     public struct Series {
         public var name: String
@@ -59,6 +64,33 @@ public struct SVGChart {
         return out
     }
 
+    /// Dash patterns cycled over series without a colour group (solid first).
+    static let dashes = ["", "7,3", "2,2", "9,3,2,3"]
+
+    static func dash(for s: Series, index i: Int) -> String {
+        if s.dashed { return "5,3" }
+        if s.color != nil { return "" }
+        return dashes[i % dashes.count]
+    }
+
+    /// Marker `i` (circle, square, triangle, diamond, cross, plus, inverted triangle,
+    /// cycled) centred at (x, y).
+    static func marker(_ i: Int, x: Double, y: Double, color: Color) -> String {
+        let r = 3.2
+        func pts(_ p: [(Double, Double)]) -> String { p.map { String(format: "%.1f,%.1f", x + $0.0, y + $0.1) }.joined(separator: " ") }
+        switch i % 7 {
+        case 0: return String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"\(color)\"/>", x, y, r)
+        case 1: return String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"\(color)\"/>", x - r, y - r, 2 * r, 2 * r)
+        case 2: return "<polygon points=\"\(pts([(0, -r - 0.8), (r + 0.4, r), (-r - 0.4, r)]))\" fill=\"\(color)\"/>"
+        case 3: return "<polygon points=\"\(pts([(0, -r - 0.8), (r + 0.8, 0), (0, r + 0.8), (-r - 0.8, 0)]))\" fill=\"white\" stroke=\"\(color)\" stroke-width=\"1.5\"/>"
+        case 4: return "<polyline points=\"\(pts([(-r, -r), (r, r)]))\" stroke=\"\(color)\" stroke-width=\"1.8\"/><polyline points=\"\(pts([(-r, r), (r, -r)]))\" stroke=\"\(color)\" stroke-width=\"1.8\"/>"
+        case 5: return "<polyline points=\"\(pts([(-r - 0.5, 0), (r + 0.5, 0)]))\" stroke=\"\(color)\" stroke-width=\"1.8\"/><polyline points=\"\(pts([(0, -r - 0.5), (0, r + 0.5)]))\" stroke=\"\(color)\" stroke-width=\"1.8\"/>"
+        default: return "<polygon points=\"\(pts([(0, r + 0.8), (r + 0.4, -r), (-r - 0.4, -r)]))\" fill=\"white\" stroke=\"\(color)\" stroke-width=\"1.5\"/>"
+        }
+    }
+
+    typealias Color = String
+
     public func render() -> String {
         let left = 70.0, right = 150.0, top = 36.0, bottom = 50.0
         let pw = width - left - right, ph = height - top - bottom
@@ -96,18 +128,27 @@ public struct SVGChart {
         svg += "<text transform=\"translate(16,\(top + ph / 2)) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.escape(yLabel))</text>\n"
         for (i, s) in series.enumerated() {
             let color = SVGChart.palette[(s.color ?? i) % SVGChart.palette.count]
+            let dash = SVGChart.dash(for: s, index: i)
+            let dashAttribute = dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\""
             let pts = s.points.filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
             if !pts.isEmpty {
                 let path = pts.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }.joined(separator: " ")
-                svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"\(s.dashed ? " stroke-dasharray=\"5,3\"" : "") points=\"\(path)\"/>\n"
-                if pts.count <= 12 {
-                    for p in pts { svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" ", px(p.x), py(p.y)) + "fill=\"\(color)\"/>" }
-                    svg += "\n"
+                svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"\(dashAttribute) points=\"\(path)\"/>\n"
+                // A few markers per line, staggered so that coinciding lines show each marker.
+                let m = min(8, pts.count)
+                var used = Set<Int>()
+                for j in 0..<m {
+                    let f = (Double(j) + Double(i + 1) / Double(series.count + 1)) / Double(m)
+                    let at = min(pts.count - 1, Int((f * Double(pts.count - 1)).rounded()))
+                    guard used.insert(at).inserted else { continue }
+                    svg += SVGChart.marker(i, x: px(pts[at].x), y: py(pts[at].y), color: color)
                 }
+                svg += "\n"
             }
             let ly = top + 10 + Double(i) * 16
-            svg += "<line x1=\"\(left + pw + 10)\" y1=\"\(ly)\" x2=\"\(left + pw + 30)\" y2=\"\(ly)\" stroke=\"\(color)\" stroke-width=\"2\"\(s.dashed ? " stroke-dasharray=\"5,3\"" : "")/>"
-            svg += "<text x=\"\(left + pw + 35)\" y=\"\(ly + 4)\">\(SVGChart.escape(s.name))</text>\n"
+            svg += "<line x1=\"\(left + pw + 10)\" y1=\"\(ly)\" x2=\"\(left + pw + 38)\" y2=\"\(ly)\" stroke=\"\(color)\" stroke-width=\"2\"\(dashAttribute)/>"
+            svg += SVGChart.marker(i, x: left + pw + 24, y: ly, color: color)
+            svg += "<text x=\"\(left + pw + 43)\" y=\"\(ly + 4)\">\(SVGChart.escape(s.name))</text>\n"
         }
         svg += "</svg>\n"
         return svg

@@ -4,188 +4,438 @@ import Harness
 import ProblemSuite
 import Solvers
 
+/// An error found while a command runs (not a usage error): printed as `Error: …`
+/// without the usage text, exit status 1.
+struct RuntimeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// Options shared by `run` and `reproduce`: output, parallelism, sharding.
 struct ExecutionOptions: ParsableArguments {
     @Option(help: "Output directory (results/ and report/ go there).") var out: String = "results"
-    @Option(help: "Parallel jobs (default: the number of cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Parallel jobs, 1–256 (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Run only slice i of N (i/N, 1-based), for job arrays; combine with `merge`.") var shard: String?
     @Flag(help: "No progress display.") var quiet = false
+    @Option(parsing: .unconditional, help: "Seconds between progress lines when the error stream is not a terminal (a batch log).")
+    var progressEvery: Double = 10
 
     func validateExecution() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        guard !out.isEmpty else { throw ValidationError("--out must not be empty") }
+        guard (1...256).contains(jobs) else { throw ValidationError("--jobs must lie in 1...256, got \(jobs)") }
+        guard progressEvery.isFinite, progressEvery >= 0.1, progressEvery <= 86400 else {
+            throw ValidationError("--progress-every must lie in [0.1, 86400] seconds, got \(progressEvery)")
+        }
         if let shard { _ = try Plan.parseShard(shard) }
     }
 
-    func execute(_ plan: Plan, context: LoadContext) throws -> Runner.Summary {
+    /// Creates `directory` and proves it writable, before any work is done.
+    static func prepare(_ directory: String) throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: directory, isDirectory: &isDir), !isDir.boolValue {
+            throw RuntimeError("\(directory): exists and is not a directory")
+        }
+        do {
+            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw RuntimeError("\(directory): cannot create the output directory: \(error.localizedDescription)")
+        }
+        let probe = directory + "/.problemsuite-write-test-\(ProcessInfo.processInfo.processIdentifier)"
+        guard fm.createFile(atPath: probe, contents: Data("ok".utf8)) else {
+            throw RuntimeError("\(directory): the output directory is not writable")
+        }
+        try? fm.removeItem(atPath: probe)
+    }
+
+    /// Prints the plan's left-out problems, runs it into `out`, prints the summary line.
+    func execute(_ plan: Plan, context: LoadContext, into out: String) throws -> Runner.Summary {
         var plan = plan
         if let shard { let (i, n) = try Plan.parseShard(shard); plan = plan.shard(i, of: n) }
-        for u in plan.unavailable {
-            FileHandle.standardError.write(Data("note: \(u.problem) left out: data file \(u.file) is missing\n".utf8))
-        }
         let runner = Runner(store: ResultStore(root: out), context: context, jobs: jobs,
                             command: CommandLine.arguments.joined(separator: " "))
         let start = monotonicSeconds()
         let interactive = !quiet && isatty(2) != 0
+        let every = progressEvery
+        let lastLine = LockedValue(start)
+        let quiet = self.quiet
         runner.progress = { done, total, key, error in
-            if let error { FileHandle.standardError.write(Data("\nerror: \(key): \(error)\n".utf8)) }
-            guard interactive else { return }
-            let elapsed = monotonicSeconds() - start
+            if let error { standardError("error: \(key): \(error)") }
+            guard !quiet else { return }
+            let now = monotonicSeconds()
+            let elapsed = now - start
             let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-            let line = String(format: "\r[%d/%d] %.0fs elapsed, ~%.0fs left  %@", done, total, elapsed, eta, key.description)
-            FileHandle.standardError.write(Data((line.padding(toLength: 100, withPad: " ", startingAt: 0)).utf8))
+            if interactive {
+                let line = String(format: "\r[%d/%d] %.0fs elapsed, ~%.0fs left  %@", done, total, elapsed, eta, key.description)
+                FileHandle.standardError.write(Data((line.padding(toLength: 100, withPad: " ", startingAt: 0)).utf8))
+            } else if lastLine.update({ now - $0 >= every ? now : nil }) || done == total {
+                standardError(String(format: "[%d/%d] %.0fs elapsed, ~%.0fs left", done, total, elapsed, eta))
+            }
         }
         let summary = runner.run(plan)
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-        print("\(summary.completed) runs done, \(summary.skipped) already stored, \(summary.failures.count) failed (\(formatSeconds(monotonicSeconds() - start)))")
+        if summary.recomputed > 0 {
+            standardError("note: \(summary.recomputed) stored results were computed again (made under another fingerprint, unreadable, or errored); first: "
+                          + summary.recomputeReasons.prefix(3).map { "\($0.0): \($0.1)" }.joined(separator: "; "))
+        }
+        print("\(summary.completed) runs done, \(summary.skipped) already stored, \(summary.recomputed) recomputed, \(summary.allFailures.count) failed (\(formatSeconds(monotonicSeconds() - start)))")
         return summary
+    }
+}
+
+/// A value shared by the progress callback's threads.
+final class LockedValue: @unchecked Sendable {
+    private var value: Double
+    private let lock = NSLock()
+    init(_ value: Double) { self.value = value }
+    /// Replaces the value by `change(value)` when that is not nil; returns whether it did.
+    func update(_ change: (Double) -> Double?) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard let v = change(value) else { return false }
+        value = v
+        return true
+    }
+}
+
+func standardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Parses pruning levels given as `5 15 25` or `5,15,25`.
+func parsePruning(_ values: [String]) throws -> [Double] {
+    let parts = values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+    guard !parts.isEmpty, parts.count <= 1000 else { throw ValidationError("--pruning takes 1 to 1000 percentages") }
+    return try parts.map { text in
+        guard let v = Double(text), v >= 0, v <= 100 else {
+            throw ValidationError("--pruning values must be percentages in [0, 100], got '\(text)'")
+        }
+        return v
     }
 }
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run solvers × problems × runs and store each result as it finishes.",
-        discussion: "A killed run resumes where it stopped: stored results are never recomputed.")
+        discussion: """
+        A killed run resumes where it stopped: a stored result is reused when its fingerprint \
+        (problem declaration and data, solver settings, run, protocol, numerical version) is the \
+        task's, and computed again otherwise (the summary counts those).
+        """)
 
     @OptionGroup var suite: SuiteOptions
     @OptionGroup var execution: ExecutionOptions
     @Option(name: .customLong("problems"), parsing: .upToNextOption, help: "Problem names or patterns (default: every problem whose data are present).")
     var problems: [String] = ["*"]
     @Option(parsing: .upToNextOption, help: "Solver names (default: all).") var solvers: [String] = SolverRegistry.names
-    @Option(help: "Runs per (problem, solver).") var runs: Int = 20
-    @Option(parsing: .upToNextOption, help: "Pruning percentages for eps_g and eps_f.") var pruning: [Double] = [10, 30, 50, 70, 90]
-    @Option(help: "Override kmax for every problem.") var kmax: Int?
+    @Option(parsing: .unconditional, help: "Runs per (problem, solver), 1–\(Plan.maxRuns).") var runs: Int = 20
+    @Option(parsing: .upToNextOption, help: "Pruning percentages for eps_g and eps_f (`10 30 50` or `10,30,50`).")
+    var pruning: [String] = ["10", "30", "50", "70", "90"]
+    @Option(parsing: .unconditional, help: "Override kmax for every problem (0–\(maxIterationLimit)).") var kmax: Int?
     @Flag(help: "Also write the report when done.") var report = false
 
     func validate() throws {
         try execution.validateExecution()
-        guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
-        if let kmax, kmax < 0 { throw ValidationError("--kmax must be non-negative") }
-        for p in pruning where !(0...100).contains(p) { throw ValidationError("--pruning values must lie in [0, 100], got \(p)") }
+        guard (1...Plan.maxRuns).contains(runs) else { throw ValidationError("--runs must lie in 1...\(Plan.maxRuns), got \(runs)") }
+        if let kmax, !(0...maxIterationLimit).contains(kmax) {
+            throw ValidationError("--kmax must lie in 0...\(maxIterationLimit), got \(kmax)")
+        }
+        _ = try parsePruning(pruning)
     }
 
     func run() throws {
+        try ExecutionOptions.prepare(execution.out)
         let catalogue = try suite.catalogue()
-        let plan = try Plan.make(catalogue: catalogue, dataDirectory: suite.dataDirectory, problems: problems, solvers: solvers,
-                                 runs: runs, pruning: pruning) { meta in
+        let levels = try parsePruning(pruning)
+        let plan = try Plan.make(catalogue: catalogue, context: suite.loadContext, problems: problems, solvers: solvers,
+                                 runs: runs, pruning: levels, protocolKind: .custom) { meta in
             var s = meta.settings
             if let kmax { s.maxIterations = kmax }
             return s
         }
-        let summary = try execution.execute(plan, context: suite.loadContext)
+        for l in plan.leftOut { standardError("note: left out \(l.message)") }
+        guard !plan.tasks.isEmpty else { throw RuntimeError("nothing to run: every problem selected was left out") }
+        try ExperimentInfo(name: "run", title: "problemsuite run", file: nil, protocolKind: .custom, runs: runs, pruning: levels,
+                           problems: problems, solvers: solvers, overrides: kmax.map { ["kmax = \($0)"] } ?? [],
+                           leftOut: plan.leftOut.map(\.message)).write(to: execution.out)
+        let summary = try execution.execute(plan, context: suite.loadContext, into: execution.out)
         if report { try ReportCommand.writeReport(from: execution.out) }
-        if !summary.failures.isEmpty { throw ExitCode.failure }
+        if !summary.allFailures.isEmpty { throw ExitCode.failure }
+        if plan.leftOut.contains(where: { if case .checksumMismatch = $0.reason { return true }; return false }) { throw ExitCode.failure }
     }
 }
+
+/// The largest kmax accepted on the command line (the settings' own limit).
+let maxIterationLimit = 10_000_000
 
 struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reproduce", abstract: "Run the experiments declared in Problems/experiments/ with the paper's protocol, then report.",
-        discussion: "Each experiment's results go to OUT/<experiment>/; --quick runs their CI-sized [quick] forms.")
+        discussion: """
+        Each experiment's results go to OUT/<experiment>/ (with --quick: OUT/quick/<experiment>/, so \
+        the two protocols never share a directory), and OUT/index.html links every report. \
+        Experiments run in the order given; one whose problems all lack their data is skipped with a \
+        line saying what is missing and how to get it.
+        """)
 
     @OptionGroup var suite: SuiteOptions
     @OptionGroup var execution: ExecutionOptions
-    @Argument(help: "Experiment names (default: all).") var experiments: [String] = []
-    @Flag(help: "The CI-sized form of each experiment ([quick] in its file).") var quick = false
+    @Argument(help: "Experiment names, run in this order (default: all, in file order).") var experiments: [String] = []
+    @Flag(help: "The CI-sized form of each experiment ([quick] in its file), into OUT/quick/.") var quick = false
 
     func validate() throws { try execution.validateExecution() }
 
     func run() throws {
+        let start = monotonicSeconds()
         let catalogue = try suite.catalogue()
-        var all = try Experiment.all(problemsDirectory: catalogue.directory, quick: quick)
-        if !experiments.isEmpty {
-            for name in experiments where !all.contains(where: { $0.name == name }) {
-                let close = NameSuggestion.closest(to: name, among: all.map(\.name))
-                throw ValidationError("unknown experiment '\(name)'" + (close.isEmpty ? "" : "; did you mean '\(close[0])'?"))
+        let available = try Experiment.all(problemsDirectory: catalogue.directory, quick: quick)
+        var selected: [Experiment] = []
+        if experiments.isEmpty {
+            selected = available
+        } else {
+            for name in experiments {
+                guard let e = available.first(where: { $0.name == name }) else {
+                    let close = NameSuggestion.closest(to: name, among: available.map(\.name))
+                    throw ValidationError("unknown experiment '\(name)'" + (close.isEmpty ? "" : "; did you mean '\(close[0])'?")
+                                          + " (known: \(available.map(\.name).joined(separator: ", ")))")
+                }
+                if !selected.contains(where: { $0.name == e.name }) { selected.append(e) }
             }
-            all = all.filter { experiments.contains($0.name) }
         }
-        var failed = false
-        var reports: [String] = []
-        for e in all {
+        guard !selected.isEmpty else { throw RuntimeError("\(catalogue.directory)/experiments: no experiment files") }
+        let root = quick ? execution.out + "/quick" : execution.out
+        try ExecutionOptions.prepare(root)
+        let context = suite.loadContext
+        var total = (done: 0, stored: 0, recomputed: 0, failed: 0)
+        var failures: [String] = []
+        var leftOut: [String] = []
+        var mismatch = false
+        var index: [Report.IndexEntry] = []
+        for e in selected {
             print("== \(e.name): \(e.title)")
-            let plan = try Plan.make(catalogue: catalogue, dataDirectory: suite.dataDirectory, problems: e.problems, solvers: e.solvers,
-                                     runs: e.runs, pruning: e.pruning, keepSolutions: e.keepSolutions) { try e.settings(for: $0) }
-            var opts = execution
-            opts.out = execution.out + "/" + e.name
-            let summary = try opts.execute(plan, context: suite.loadContext)
-            failed = failed || !summary.failures.isEmpty
-            try ReportCommand.writeReport(from: opts.out)
-            reports.append(opts.out + "/report/index.html")
+            let plan = try Plan.make(catalogue: catalogue, context: context, problems: e.problems, solvers: e.solvers,
+                                     runs: e.runs, pruning: e.pruning, protocolKind: quick ? .quick : .full) { try e.settings(for: $0) }
+            for l in plan.leftOut {
+                leftOut.append(l.problem)
+                if case .checksumMismatch = l.reason { mismatch = true }
+            }
+            guard !plan.tasks.isEmpty else {
+                let why = plan.leftOut.map(\.message).joined(separator: "\n  ")
+                print("skipped \(e.name): none of its problems can run\n  \(why)")
+                index.append(Report.IndexEntry(name: e.name, title: e.title, report: nil,
+                                               summary: "skipped: " + plan.leftOut.map(\.problem).joined(separator: ", ") + " left out (data missing or failing its checksum)"))
+                continue
+            }
+            for l in plan.leftOut { print("left out \(l.message)") }
+            let directory = root + "/" + e.name
+            let info = ExperimentInfo(name: e.name, title: e.title, file: e.file, protocolKind: quick ? .quick : .full, runs: e.runs,
+                                      pruning: e.pruning, problems: e.problems, solvers: e.solvers, overrides: e.overrideLines,
+                                      leftOut: plan.leftOut.map(\.message))
+            try info.write(to: directory)
+            try preload(plan, context: context)
+            let summary = try execution.execute(plan, context: context, into: directory)
+            total.done += summary.completed
+            total.stored += summary.skipped
+            total.recomputed += summary.recomputed
+            total.failed += summary.allFailures.count
+            failures += summary.allFailures.map { "\($0.0): \($0.1)" }
+            let report = try ReportCommand.writeReport(from: directory, experiment: info)
+            let runs = plan.tasks.count
+            index.append(Report.IndexEntry(
+                name: e.name, title: e.title, report: e.name + "/report/index.html",
+                summary: "\(runs) runs, \(summary.allFailures.count) failed"
+                    + (plan.leftOut.isEmpty ? "" : "; left out: " + plan.leftOut.map(\.problem).joined(separator: ", "))))
+            _ = report
         }
-        print("reports:\n" + reports.map { "  " + $0 }.joined(separator: "\n"))
-        if failed { throw ExitCode.failure }
+        let indexPath = try Report.writeIndex(index, to: root, heading: quick ? "ProblemSuite: the quick protocol" : "ProblemSuite: the paper's experiments")
+        print("""
+        == summary: \(total.done) runs done, \(total.stored) already stored, \(total.recomputed) recomputed, \(total.failed) failed \
+        in \(formatSeconds(monotonicSeconds() - start)); \(index.filter { $0.report == nil }.count) experiments skipped; \
+        problems left out: \(leftOut.isEmpty ? "none" : leftOut.joined(separator: ", "))
+        report: \(indexPath)
+        """)
+        if !failures.isEmpty {
+            print("failed runs:\n" + failures.prefix(20).map { "  " + $0 }.joined(separator: "\n") + (failures.count > 20 ? "\n  … and \(failures.count - 20) more" : ""))
+            throw ExitCode.failure
+        }
+        if mismatch { throw ExitCode.failure }
+    }
+
+    /// Loads, once and with a message, the problems whose first load is long (the
+    /// sparse-coding dictionary is trained by K-SVD unless cached), so that the step
+    /// is not a long silence.
+    func preload(_ plan: Plan, context: LoadContext) throws {
+        var seen = Set<String>()
+        for task in plan.tasks where task.entry.metadata.family == "mnist-sparse-coding" && seen.insert(task.entry.name).inserted {
+            guard seen.count == 1 else { break }  // one load builds or reads the shared dictionary
+            if !execution.quiet { standardError("loading \(task.entry.name): reads the cached K-SVD dictionary, or trains it (about a minute on 2 cores) …") }
+            let t0 = monotonicSeconds()
+            _ = try? task.entry.load(context)
+            if !execution.quiet { standardError("loaded \(task.entry.name) in \(formatSeconds(monotonicSeconds() - t0))") }
+        }
     }
 }
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Write tables (Markdown, CSV, LaTeX) and SVG figures from stored results.")
+        commandName: "report", abstract: "Write tables (Markdown, CSV, LaTeX) and SVG figures from stored results.",
+        discussion: """
+        Refuses results that cannot share a table (quick beside full, or one cell's runs made \
+        under different fingerprints). With --pruning, the pruning measures are recomputed at \
+        the given levels from the stored solutions, without re-running the solvers.
+        """)
 
+    @OptionGroup var suite: SuiteOptions
     @Argument(help: "A results directory (written by run, reproduce or merge).") var directory: String
+    @Option(parsing: .upToNextOption, help: "Recompute eps_g, eps_f (and accuracy) at these percentages (`5 15 25` or `5,15,25`).")
+    var pruning: [String] = []
+    @Option(help: "Where the report goes (default: DIRECTORY/report, or DIRECTORY/report-pruning with --pruning).") var to: String?
 
-    func run() throws { try ReportCommand.writeReport(from: directory) }
+    func validate() throws {
+        if !pruning.isEmpty { _ = try parsePruning(pruning) }
+        if let to, to.isEmpty { throw ValidationError("--to must not be empty") }
+    }
 
-    static func writeReport(from directory: String) throws {
+    func run() throws {
+        if pruning.isEmpty {
+            try ReportCommand.writeReport(from: directory, to: to)
+            return
+        }
+        let levels = try parsePruning(pruning)
+        let store = ResultStore(root: directory)
+        let records = try ReportCommand.records(in: directory)
+        let catalogue = try suite.catalogue()
+        let context = suite.loadContext
+        var problems: [String: any SmoothProblem] = [:]
+        var identities: [String: ProblemIdentity] = [:]
+        var out: [RunRecord] = []
+        for r in records {
+            var r = r
+            if !r.status.isFailure {
+                let problem: any SmoothProblem
+                if let p = problems[r.key.problem] { problem = p } else {
+                    let entry = try catalogue.entry(named: r.key.problem)
+                    let identity = ProblemIdentity(metadata: entry.metadata, data: try DataIntegrity.digests(of: entry, context: context))
+                    guard identity == r.fingerprint.problem else {
+                        throw RuntimeError("\(store.path(for: r.key)): the problem \(r.key.problem) is no longer declared as when the result was made (declaration or data changed); run it again")
+                    }
+                    problem = try entry.load(context)
+                    problems = [r.key.problem: problem]
+                    identities[r.key.problem] = identity
+                }
+                let x = try store.solution(for: r.key, dimension: problem.dimension)
+                let classifier = (problem as? any HeldOutEvaluation).flatMap { $0.testSampleCount > 0 ? $0 : nil }
+                r.pruning = PruningMeasure.measure(problem, solution: x, value: r.value, percentages: levels,
+                                                   score: classifier.map { c in { c.testScore($0) } })
+                if let a = r.accuracy {
+                    r.maxPrunableWithinOnePoint = r.pruning.filter { ($0.accuracy ?? -1) >= a - 1 }.map(\.percentage).max() ?? 0
+                }
+            }
+            r.fingerprint = Fingerprint(problem: r.fingerprint.problem, solver: r.fingerprint.solver, settings: r.fingerprint.settings,
+                                        run: r.fingerprint.run, protocolKind: r.fingerprint.protocolKind, pruning: levels,
+                                        numericalVersion: r.fingerprint.numericalVersion)
+            out.append(r)
+        }
+        var info = try ExperimentInfo.read(from: directory)
+        info?.pruning = levels
+        let target = to ?? directory + "/report-pruning"
+        let written = try Report.write(records: out, to: target, experiment: info, store: store)
+        print("report: \(written.index) (\(out.count) results, pruning measures recomputed at \(levels.map { Cell.format($0) }.joined(separator: ", ")) %)")
+    }
+
+    /// The validated results of `directory`.
+    static func records(in directory: String) throws -> [RunRecord] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+            throw RuntimeError("\(directory): no such directory")
+        }
         let records = try ResultStore(root: directory).all()
-        guard !records.isEmpty else { throw ValidationError("\(directory): no results found under \(directory)/results") }
-        let out = try Report.write(records: records, to: directory + "/report")
+        guard !records.isEmpty else { throw RuntimeError("\(directory): no results found under \(directory)/results") }
+        return records
+    }
+
+    @discardableResult
+    static func writeReport(from directory: String, to target: String? = nil, experiment: ExperimentInfo? = nil) throws -> Report.Output {
+        let records = try records(in: directory)
+        let info = try experiment ?? ExperimentInfo.read(from: directory)
+        let out = try Report.write(records: records, to: target ?? directory + "/report", experiment: info,
+                                   store: ResultStore(root: directory))
         print("report: \(out.index) (\(records.count) results, \(out.files.count) files)")
+        return out
     }
 }
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Compare results with a reference table; exit non-zero on a regression.")
+        commandName: "check", abstract: "Compare results with a reference table; exit non-zero on a regression.",
+        discussion: """
+        Fails on a worse cell, a reference cell the results lack, a run count that differs, a \
+        non-finite reference value, and a cell the reference lacks (unless --allow-new).
+        """)
 
     @Argument(help: "A results directory.") var directory: String
     @Option(help: "Reference table (CSV as written in report/cells.csv, e.g. Data/reference/*.csv).") var reference: String
-    @Option(help: "Relative tolerance per cell.") var rtol: Double = 0.05
-    @Option(help: "Absolute tolerance per cell.") var atol: Double = 1e-12
+    @Option(parsing: .unconditional, help: "Relative tolerance per cell.") var rtol: Double = 0.05
+    @Option(parsing: .unconditional, help: "Absolute tolerance per cell.") var atol: Double = 1e-12
     @Flag(help: "Also compare wall times.") var includeTime = false
+    @Flag(help: "Accept cells that the reference does not have (new problems, solvers or measures).") var allowNew = false
 
     func validate() throws {
-        guard rtol >= 0, atol >= 0 else { throw ValidationError("--rtol and --atol must be non-negative") }
+        guard rtol >= 0, atol >= 0, rtol.isFinite, atol.isFinite else { throw ValidationError("--rtol and --atol must be finite and non-negative") }
     }
 
     func run() throws {
-        let records = try ResultStore(root: directory).all()
-        guard !records.isEmpty else { throw ValidationError("\(directory): no results found") }
+        let records = try ReportCommand.records(in: directory)
+        try Aggregate.validate(records, store: ResultStore(root: directory))
+        let attributes = try? FileManager.default.attributesOfItem(atPath: reference)
+        guard let size = (attributes?[.size] as? NSNumber)?.intValue else { throw RuntimeError("\(reference): cannot read the reference table") }
+        guard size <= 256 << 20 else { throw RuntimeError("\(reference): larger than 256 MiB, not a reference table") }
         guard let text = try? String(contentsOfFile: reference, encoding: .utf8) else {
-            throw ValidationError("\(reference): cannot read the reference table")
+            throw RuntimeError("\(reference): cannot read the reference table (not UTF-8 text?)")
         }
         let ref = try CellCSV.read(text, file: reference)
+        guard !ref.isEmpty else { throw RuntimeError("\(reference): the reference table has no rows: it can vouch for nothing") }
         let outcome = ReferenceCheck.compare(current: Aggregate.cells(records), reference: ref, rtol: rtol, atol: atol,
-                                             ignore: includeTime ? [] : ["seconds"])
-        let marks: [ReferenceCheck.Change.Kind: String] = [.worse: "WORSE  ", .better: "better ", .changed: "changed", .missing: "MISSING", .new: "new    "]
+                                             ignore: includeTime ? [] : ["seconds"], allowNew: allowNew)
+        let marks: [ReferenceCheck.Change.Kind: String] = [.worse: "WORSE  ", .better: "better ", .changed: "changed", .missing: "MISSING",
+                                                           .new: allowNew ? "new    " : "NEW    ", .runs: "RUNS   ", .nonFinite: "NONFINITE"]
         for c in outcome.changes {
             let a = c.reference.map { String(format: "%.6g", $0) } ?? "-", b = c.current.map { String(format: "%.6g", $0) } ?? "-"
-            print("\(marks[c.kind]!)  \(c.id)  reference \(a)  now \(b)")
+            switch c.kind {
+            case .runs: print("\(marks[c.kind]!)  \(c.id)  reference \(a) runs  now \(b) runs")
+            case .new: print("\(marks[c.kind]!)  \(c.id)  not in the reference  now \(b)")
+            default: print("\(marks[c.kind]!)  \(c.id)  reference \(a)  now \(b)")
+            }
         }
         let r = outcome.regressions.count
-        print("\(outcome.compared) cells compared, \(outcome.changes.count) moved beyond rtol \(rtol), \(r) regressions")
+        let new = outcome.changes.filter { $0.kind == .new }.count
+        print("\(outcome.compared) cells compared, \(outcome.changes.count) moved or unmatched (rtol \(rtol)), \(new) not in the reference\(allowNew ? " (allowed)" : ""), \(r) regressions")
         if r > 0 { throw ExitCode.failure }
     }
 }
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "merge", abstract: "Combine the results of shards (or of separate runs) into one directory.")
+        commandName: "merge", abstract: "Combine the results of shards (or of separate runs) into one directory.",
+        discussion: """
+        Results present in several inputs (or already in --out) must be the same result: same \
+        fingerprint and the same numbers (wall time and provenance aside). Any other overlap is \
+        an error naming both files, and nothing is written. The outcome does not depend on the \
+        order of the inputs.
+        """)
 
     @Argument(help: "Results directories to merge.") var inputs: [String]
     @Option(help: "Output directory.") var out: String
 
-    func validate() throws { guard !inputs.isEmpty else { throw ValidationError("give at least one directory to merge") } }
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give at least one directory to merge") }
+        guard !out.isEmpty else { throw ValidationError("--out must not be empty") }
+    }
 
     func run() throws {
-        let target = ResultStore(root: out)
-        var written = 0, same = 0
-        for dir in inputs {
-            for r in try ResultStore(root: dir).all() {
-                if target.contains(r.key) { same += 1; continue }
-                try target.write(r)
-                written += 1
-            }
-        }
-        print("merged \(written) results into \(out) (\(same) already there)")
+        let merge = try ResultMerge(inputs: inputs, target: out)
+        try ExecutionOptions.prepare(out)
+        let written = try merge.write()
+        print("merged \(written) results into \(out) (\(merge.alreadyThere) already there, \(merge.duplicates) identical duplicates)")
     }
 }

@@ -182,14 +182,12 @@ struct PictureCommand: ParsableCommand {
             source = x
         } else if let results {
             let key = TaskKey(problem: problem.name, solver: solver, run: runIndex)
-            let records = try ResultStore(root: results).all()
-            guard let record = records.first(where: { $0.key == key }) else {
+            let store = ResultStore(root: results)
+            guard FileManager.default.fileExists(atPath: store.path(for: key)) else {
                 throw ValidationError("\(results): no stored result for \(key)")
             }
-            guard let kept = record.solution, kept.count == problem.dimension else {
-                throw ValidationError("\(results): the result for \(key) kept no solution (set keep_solutions = true in the experiment)")
-            }
-            solution = kept
+            let record = try store.read(store.path(for: key))
+            solution = try store.solution(for: record.key, dimension: problem.dimension)
             source = "\(solver), run \(runIndex), from \(results)"
         } else if solve == "omp" {
             let k = problem.dimension, n = problem.image.count

@@ -12,8 +12,8 @@ final class ReferenceRegressionTests: XCTestCase {
         let catalogue = try Catalogue.standard()
         let root = URL(fileURLWithPath: catalogue.directory).deletingLastPathComponent().path
         let experiment = try Experiment.read(file: catalogue.directory + "/experiments/random_least_squares.toml", quick: true)
-        let plan = try Plan.make(catalogue: catalogue, dataDirectory: nil, problems: experiment.problems, solvers: experiment.solvers,
-                                 runs: experiment.runs, pruning: experiment.pruning) { try experiment.settings(for: $0) }
+        let plan = try Plan.make(catalogue: catalogue, context: LoadContext(), problems: experiment.problems, solvers: experiment.solvers,
+                                 runs: experiment.runs, pruning: experiment.pruning, protocolKind: .quick) { try experiment.settings(for: $0) }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reference-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = ResultStore(root: dir)

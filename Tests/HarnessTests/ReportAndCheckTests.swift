@@ -17,8 +17,8 @@ final class ReportAndCheckTests: XCTestCase {
                     // The degraded solver: the same method cut off after far fewer iterations.
                     s.maxIterations = degraded && solver == "prunadag-v3" ? 15 : 60
                     let task = HarnessTask(key: TaskKey(problem: name, solver: solver, run: run), entry: entry,
-                                           settings: s, pruning: [10, 50], keepSolution: false)
-                    out.append(try Runner.execute(task, on: problem, command: "test"))
+                                           settings: s, pruning: [10, 50])
+                    out.append(try Runner.execute(task, on: problem, command: "test").0)
                 }
             }
         }

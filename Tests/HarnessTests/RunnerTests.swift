@@ -20,7 +20,7 @@ final class RunnerTests: XCTestCase {
 
     /// A small plan over the built-in problems: every solver, 2 runs, 30 iterations.
     func smallPlan(problems: [String] = ["A1", "A6"], runs: Int = 2, kmax: Int = 30) throws -> Plan {
-        try Plan.make(catalogue: try Catalogue.standard(), dataDirectory: nil, problems: problems, solvers: SolverRegistry.names,
+        try Plan.make(catalogue: try Catalogue.standard(), context: LoadContext(), problems: problems, solvers: SolverRegistry.names,
                       runs: runs, pruning: [10, 50, 90]) { meta in
             var s = meta.settings
             s.maxIterations = kmax
@@ -85,7 +85,9 @@ final class RunnerTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try "{ not json".write(toFile: path, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try store.all()) { XCTAssert("\($0)".contains(path), "\($0)") }
-        XCTAssertFalse(store.contains(TaskKey(problem: "A1", solver: "adagrad", run: 0)))
+        let plan = try smallPlan(problems: ["A1"], runs: 1)
+        let task = plan.tasks.first { $0.key == TaskKey(problem: "A1", solver: "adagrad", run: 0) }!
+        guard case .unreadable = store.stored(task.key, fingerprint: task.fingerprint) else { return XCTFail("a corrupt file is not a result") }
     }
 
     func testRecordsCarryTracesMeasuresAndProvenance() throws {
@@ -115,7 +117,7 @@ final class RunnerTests: XCTestCase {
         for i in 1...2 {
             let part = ResultStore(root: temporaryDirectory())
             _ = Runner(store: part, context: LoadContext(), jobs: 1, command: "t").run(plan.shard(i, of: 2))
-            for r in try part.all() { try merged.write(r) }
+            for r in try part.all() { try merged.write(r, solution: try part.solution(for: r.key, dimension: r.dimension)) }
         }
         XCTAssertEqual(stripped(try merged.all()), stripped(try full.all()))
     }
@@ -135,8 +137,8 @@ final class ClassificationHarnessTests: XCTestCase {
         var s = entry.metadata.settings
         s.maxIterations = 30
         let task = HarnessTask(key: TaskKey(problem: "REGED0", solver: "prunadag-v4", run: 0), entry: entry, settings: s,
-                               pruning: [0, 50, 100], keepSolution: false)
-        let r = try Runner.execute(task, on: problem, command: "test")
+                               pruning: [0, 50, 100])
+        let r = try Runner.execute(task, on: problem, command: "test").0
         let accuracy = try XCTUnwrap(r.accuracy)
         XCTAssert((0...100).contains(accuracy))
         XCTAssertEqual(r.pruning[0].accuracy, accuracy, "0% pruning keeps the solution")

@@ -25,7 +25,8 @@ import Darwin
 /// - No allocation per evaluation (partial sums live in the instance); not thread-safe.
 ///
 /// The held-out part (if any) gives ``testAccuracy(_:)``: the fraction of test samples
-/// with sign(aᵢᵀx) = yᵢ, where aᵢᵀx ≥ 0 predicts +1.
+/// with sign(aᵢᵀx) = yᵢ; a score aᵢᵀx of exactly 0 decides nothing and counts as an error
+/// (``testScore(_:)`` counts those samples).
 public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
     /// The per-sample loss.
     public enum Loss: String, CaseIterable, Sendable {
@@ -191,20 +192,28 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
 
     /// Fraction of rows of `a` whose predicted sign (aᵢᵀx ≥ 0 → +1) equals the label.
     public static func accuracy(_ a: FeatureMatrix, _ y: [Double], _ x: [Double]) -> Double {
+        score(a, y, x).accuracy
+    }
+
+    /// Correct and undecided (score exactly 0, counted as errors) samples of `x` on (a, y).
+    public static func score(_ a: FeatureMatrix, _ y: [Double], _ x: [Double]) -> ClassificationScore {
         precondition(x.count == a.columnCount, "x has \(x.count) entries, expected \(a.columnCount)")
-        guard !y.isEmpty else { return .nan }
-        var correct = 0
+        var correct = 0, undecided = 0
         for i in 0..<y.count {
             var dot = 0.0
             a.forEachNonzero(inRow: i) { j, v in dot += v * x[j] }
-            if (dot >= 0 ? 1.0 : -1.0) == y[i] { correct += 1 }
+            if dot == 0 { undecided += 1 } else if (dot > 0 ? 1.0 : -1.0) == y[i] { correct += 1 }
         }
-        return Double(correct) / Double(y.count)
+        return ClassificationScore(correct: correct, undecided: undecided, total: y.count)
     }
 
     public func testAccuracy(_ x: [Double]) -> Double {
-        guard let testFeatures else { return .nan }
-        return LogisticRegressionProblem.accuracy(testFeatures, testLabels, x)
+        testScore(x).accuracy
+    }
+
+    public func testScore(_ x: [Double]) -> ClassificationScore {
+        guard let testFeatures else { return ClassificationScore(correct: 0, undecided: 0, total: 0) }
+        return LogisticRegressionProblem.score(testFeatures, testLabels, x)
     }
 
     public func trainingAccuracy(_ x: [Double]) -> Double {
