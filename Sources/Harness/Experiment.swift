@@ -12,7 +12,6 @@ import Solvers
 /// solvers = ["adagrad", "prunadag-v1", ...]        # default: every registered solver
 /// runs = 20
 /// pruning = [10, 30, 50, 70, 90]                    # percentages for eps_g, eps_f
-/// keep_solutions = false
 /// [settings]                                        # overrides of every problem's settings
 /// [quick]                                           # the CI-sized form
 /// runs = 2
@@ -26,12 +25,11 @@ public struct Experiment: Sendable, Equatable {
     public var solvers: [String]
     public var runs: Int
     public var pruning: [Double]
-    public var keepSolutions: Bool
     /// Raw overrides applied on top of each problem's settings.
     public var settingsOverrides: [String: ParameterValue]
     public var file: String
 
-    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "keep_solutions", "settings", "quick"]
+    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick"]
     static let quickKeys = ["runs", "settings", "problems", "solvers"]
 
     /// Reads an experiment file; `quick` selects its `[quick]` (CI-sized) form.
@@ -46,7 +44,6 @@ public struct Experiment: Sendable, Equatable {
                            solvers: try stringArray(t, "solvers") ?? SolverRegistry.names,
                            runs: try t.positiveInt("runs", default: 20),
                            pruning: try t.optionalDoubleArray("pruning") ?? [10, 30, 50, 70, 90],
-                           keepSolutions: try t.optionalBool("keep_solutions") ?? false,
                            settingsOverrides: try t.optionalTable("settings")?.values ?? [:], file: file)
         for p in e.pruning where !(0...100).contains(p) { throw t.invalid("pruning", "percentages must lie in [0, 100]") }
         for s in e.solvers { _ = try SolverRegistry.entry(named: s) }

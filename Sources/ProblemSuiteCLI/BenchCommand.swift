@@ -74,7 +74,7 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var suite: SuiteOptions
     @Argument(help: "Kernels to run (default: all whose data are present). See --list.") var kernels: [String] = []
-    @Option(help: "Minimum timing time per kernel, in seconds.") var minTime: Double = 1
+    @Option(parsing: .unconditional, help: "Minimum timing time per kernel, in seconds (above 0, at most 3600).") var minTime: Double = 1
     @Flag(help: "List the kernels.") var list = false
     @Flag(help: "Time f+∇f of each family at several sizes and fit the exponent of the growth with n.") var scaling = false
     @Flag(help: "One JSON line per kernel (the peers' format); with --compare, a bandwidth line then one comparison line per kernel; with --scaling, one line per family.")
@@ -83,15 +83,26 @@ struct BenchCommand: ParsableCommand {
     var compare = false
     @Option(help: "Directory of the peer scripts (default: ../shared/bench/peers beside the repository).")
     var peers: String?
-    @Option(help: "With --compare: rounds of bandwidth.py alternated with each memory-bound kernel (the fraction reported is the median over rounds).")
+    @Option(parsing: .unconditional, help: "With --compare: rounds of bandwidth.py alternated with each memory-bound kernel (the fraction reported is the median over rounds; 1 to 100).")
     var rounds: Int = 5
-    @Option(help: "With --compare: pairs of (kernel call, plain read of as many bytes) alternated in random order for the 'of read' column.")
+    @Option(parsing: .unconditional, help: "With --compare: pairs of (kernel call, plain read of as many bytes) alternated in random order for the 'of read' column (1 to 10001).")
     var readPairs: Int = 61
 
+    /// Upper bounds of the options that drive timing loops, so that a typo (or `inf`)
+    /// cannot make the benchmark run forever: --min-time an hour per kernel, --rounds 100
+    /// (each runs bandwidth.py once), --read-pairs 10001 (the default is 61).
+    static let limits = (minTime: 3600.0, rounds: 100, readPairs: 10_001)
+
     func validate() throws {
-        guard minTime > 0 else { throw ValidationError("--min-time must be positive") }
-        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
-        guard readPairs >= 1 else { throw ValidationError("--read-pairs must be at least 1") }
+        guard minTime > 0, minTime <= BenchCommand.limits.minTime else {
+            throw ValidationError("--min-time must be above 0 and at most \(Int(BenchCommand.limits.minTime)) seconds, got \(minTime)")
+        }
+        guard (1...BenchCommand.limits.rounds).contains(rounds) else {
+            throw ValidationError("--rounds must be between 1 and \(BenchCommand.limits.rounds), got \(rounds)")
+        }
+        guard (1...BenchCommand.limits.readPairs).contains(readPairs) else {
+            throw ValidationError("--read-pairs must be between 1 and \(BenchCommand.limits.readPairs), got \(readPairs)")
+        }
         let known = BenchKernels.all.map(\.name)
         for k in kernels where !known.contains(k) {
             let close = NameSuggestion.closest(to: k, among: known)
@@ -174,7 +185,7 @@ extension BenchCommand {
     func readBandwidth() throws -> (median: Double, best: Double) {
         let result = try runPeer("bandwidth.py")
         guard let median = result["median_gb_s"] as? Double, let best = result["best_gb_s"] as? Double else {
-            throw ValidationError("bandwidth.py in \(peerDirectory) printed no median_gb_s and best_gb_s")
+            throw CLIError("bandwidth.py in \(peerDirectory) printed no median_gb_s and best_gb_s")
         }
         return (median, best)
     }

@@ -10,6 +10,9 @@ struct SuiteOptions: ParsableArguments {
     @Option(name: .long, help: "Data directory (default: $PROBLEMSUITE_DATA, ./data, ../shared/data, ~/.problemsuite/data).")
     var dataDir: String?
 
+    @Flag(name: .long, help: "Load data files whose sha256 is not the manifest's (default: refuse them; a warning is printed).")
+    var allowChecksumMismatch = false
+
     func catalogue() throws -> Catalogue {
         try Catalogue.standard(directory: problemsDir)
     }
@@ -17,8 +20,32 @@ struct SuiteOptions: ParsableArguments {
     var dataDirectory: String { SuitePaths.dataDirectory(explicit: dataDir) }
 
     var loadContext: LoadContext {
-        LoadContext(dataDirectory: dataDirectory, cacheDirectory: SuitePaths.cacheDirectory())
+        LoadContext(dataDirectory: dataDirectory, cacheDirectory: SuitePaths.cacheDirectory(),
+                    checksums: allowChecksumMismatch ? .allowMismatch : .verify)
     }
+
+    /// Loads the problem called `name` after checking its data files against the manifest
+    /// (``ProblemEntry/loadVerified(_:)``); with --allow-checksum-mismatch, warns on
+    /// stderr about each file used despite a wrong checksum.
+    func loadProblem(_ name: String, from catalogue: Catalogue) throws -> any SmoothProblem {
+        let context = loadContext
+        let (problem, digests) = try catalogue.entry(named: name).loadVerified(context)
+        if context.checksums == .allowMismatch {
+            for path in digests.keys.sorted()
+            where DataIntegrity.cachedState(ofFile: path, dataDirectory: dataDirectory, cacheDirectory: context.cacheDirectory) == .mismatch {
+                FileHandle.standardError.write(Data("warning: \(dataDirectory)/\(path): checksum mismatch (sha256 \(digests[path]!)); used anyway (--allow-checksum-mismatch)\n".utf8))
+            }
+        }
+        return problem
+    }
+}
+
+/// A failure while running a command (not a usage error): ArgumentParser prints
+/// "Error: <description>" without the usage text and exits with status 1.
+/// `ValidationError` stays for `validate()` (usage text, status 64).
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Prints an Encodable value as pretty, key-sorted JSON, or as one line (`oneLine`: the

@@ -39,7 +39,7 @@ struct DataListCommand: ParsableCommand {
     func run() throws {
         let manifest = try options.loadManifest()
         let dir = options.dataDirectory
-        let statuses = DataVerifier.status(manifest, dataDirectory: dir, checkShape: false)
+        let statuses = DataVerifier.status(manifest, dataDirectory: dir, checkShape: false, cacheDirectory: SuitePaths.cacheDirectory())
         if json {
             struct Output: Encodable { var dataDirectory: String; var files: [DataFileStatus] }
             try printJSON(Output(dataDirectory: dir, files: statuses))
@@ -63,7 +63,11 @@ struct DataVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check checksum and shape of every present data file; report missing ones.",
-        discussion: "Exits with status 1 if any present file has a wrong checksum or shape. Missing files are reported, not failed.")
+        discussion: """
+        Exits with status 1 if any present file has a wrong checksum or shape. Missing files are reported, not failed. \
+        Every present file is hashed again and the result recorded in the checksum cache \
+        (<cache>/checksums.tsv) that loads and `problemsuite list` read.
+        """)
 
     @OptionGroup var options: DataOptions
     @Argument(help: "Data sets to verify (default: all).") var names: [String] = []
@@ -73,7 +77,8 @@ struct DataVerifyCommand: ParsableCommand {
         let manifest = try options.loadManifest()
         for name in names { _ = try manifest.dataSet(named: name) }
         let dir = options.dataDirectory
-        let statuses = DataVerifier.status(manifest, dataDirectory: dir, checkShape: true, only: names.isEmpty ? nil : names)
+        let statuses = DataVerifier.status(manifest, dataDirectory: dir, checkShape: true, only: names.isEmpty ? nil : names,
+                                          cacheDirectory: SuitePaths.cacheDirectory(), rehash: true)
         let bad = statuses.filter { $0.present && !$0.isGood }
         let missing = statuses.filter { !$0.present }
         if json {
@@ -121,10 +126,15 @@ struct DataInspectCommand: ParsableCommand {
         discussion: "Prints rows, columns, nonzeros, sum of values, label counts, density and the storage chosen. --time also times the load (one warm-up, then the median of --repeat runs).")
 
     @Argument(help: "The file (LIBSVM text or IDX, plain or gzipped).") var file: String
-    @Option(help: "Number of features d (LIBSVM; default: the largest index).") var features: Int?
+    @Option(parsing: .unconditional, help: "Number of features d (LIBSVM; default: the largest index).") var features: Int?
     @Flag(help: "Machine-readable output.") var json = false
     @Flag(help: "Time the load: one warm-up, then --repeat runs; prints median and best.") var time = false
-    @Option(help: "Timed runs with --time.") var `repeat` = 5
+    @Option(parsing: .unconditional, help: "Timed runs with --time (1 to 1000).") var `repeat` = 5
+
+    func validate() throws {
+        guard (1...1000).contains(self.repeat) else { throw ValidationError("--repeat must be between 1 and 1000, got \(self.repeat)") }
+        if let features, features <= 0 { throw ValidationError("--features must be positive, got \(features)") }
+    }
 
     struct Report: Encodable {
         var file: String
@@ -172,7 +182,7 @@ struct DataInspectCommand: ParsableCommand {
         var report = try load()
         if time {
             var times: [Double] = []
-            for _ in 0..<max(1, self.repeat) {
+            for _ in 0..<self.repeat {
                 let t0 = monotonicSeconds()
                 _ = try load()
                 times.append(monotonicSeconds() - t0)

@@ -7,13 +7,18 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var suite: SuiteOptions
     @Argument(help: "Problem name or alias.") var name: String
-    @Option(help: "Run index whose starting point is used.") var seed: Int = 0
-    @Option(help: "Minimum total timing time in seconds.") var minTime: Double = 0.2
+    @Option(parsing: .unconditional, help: "Run index whose starting point is used.") var seed: Int = 0
+    @Option(parsing: .unconditional, help: "Minimum total timing time in seconds (0 to 3600; f alone is timed for half of it).") var minTime: Double = 0.2
     @Flag(help: "Machine-readable output.") var json = false
+
+    /// Upper bound of --min-time: an hour, so that a typo (or `inf`) cannot make the timing loop run forever.
+    static let maxMinTime = 3600.0
 
     func validate() throws {
         guard seed >= 0 else { throw ValidationError("--seed must be non-negative, got \(seed)") }
-        guard minTime >= 0 else { throw ValidationError("--min-time must be non-negative") }
+        guard minTime >= 0, minTime <= EvalCommand.maxMinTime else {
+            throw ValidationError("--min-time must be between 0 and \(Int(EvalCommand.maxMinTime)) seconds, got \(minTime)")
+        }
     }
 
     struct Output: Encodable {
@@ -24,7 +29,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let catalogue = try suite.catalogue()
         let t0 = monotonicSeconds()
-        let problem = try catalogue.load(name, context: suite.loadContext)
+        let problem = try suite.loadProblem(name, from: catalogue)
         let loadTime = monotonicSeconds() - t0
         let x = problem.startingPoint(run: seed)
         var g = [Double](repeating: 0, count: problem.dimension)

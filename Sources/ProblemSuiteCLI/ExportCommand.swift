@@ -13,7 +13,7 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var suite: SuiteOptions
     @Argument(help: "Problem name or alias.") var name: String
-    @Option(help: "Run index whose starting point is exported.") var seed: Int = 0
+    @Option(parsing: .unconditional, help: "Run index whose starting point is exported.") var seed: Int = 0
     @Option(help: "Output directory (created if needed).") var out: String
     @Flag(help: "Materialise matrix-free operators densely (n applications).") var dense = false
     @Flag(help: "Print the JSON description.") var json = false
@@ -34,7 +34,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let catalogue = try suite.catalogue()
-        let problem = try catalogue.load(name, context: suite.loadContext)
+        let problem = try suite.loadProblem(name, from: catalogue)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var files: [String: String] = [:]
         var opDescription: String?

@@ -4,12 +4,6 @@ import Harness
 import ProblemSuite
 import Solvers
 
-/// An error found while a command runs (not a usage error): printed as `Error: …`
-/// without the usage text, exit status 1.
-struct RuntimeError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// Options shared by `run` and `reproduce`: output, parallelism, sharding.
 struct ExecutionOptions: ParsableArguments {
@@ -35,16 +29,16 @@ struct ExecutionOptions: ParsableArguments {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: directory, isDirectory: &isDir), !isDir.boolValue {
-            throw RuntimeError("\(directory): exists and is not a directory")
+            throw CLIError("\(directory): exists and is not a directory")
         }
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw RuntimeError("\(directory): cannot create the output directory: \(error.localizedDescription)")
+            throw CLIError("\(directory): cannot create the output directory: \(error.localizedDescription)")
         }
         let probe = directory + "/.problemsuite-write-test-\(ProcessInfo.processInfo.processIdentifier)"
         guard fm.createFile(atPath: probe, contents: Data("ok".utf8)) else {
-            throw RuntimeError("\(directory): the output directory is not writable")
+            throw CLIError("\(directory): the output directory is not writable")
         }
         try? fm.removeItem(atPath: probe)
     }
@@ -154,7 +148,7 @@ struct RunCommand: ParsableCommand {
             return s
         }
         for l in plan.leftOut { standardError("note: left out \(l.message)") }
-        guard !plan.tasks.isEmpty else { throw RuntimeError("nothing to run: every problem selected was left out") }
+        guard !plan.tasks.isEmpty else { throw CLIError("nothing to run: every problem selected was left out") }
         try ExperimentInfo(name: "run", title: "problemsuite run", file: nil, protocolKind: .custom, runs: runs, pruning: levels,
                            problems: problems, solvers: solvers, overrides: kmax.map { ["kmax = \($0)"] } ?? [],
                            leftOut: plan.leftOut.map(\.message)).write(to: execution.out)
@@ -202,7 +196,7 @@ struct ReproduceCommand: ParsableCommand {
                 if !selected.contains(where: { $0.name == e.name }) { selected.append(e) }
             }
         }
-        guard !selected.isEmpty else { throw RuntimeError("\(catalogue.directory)/experiments: no experiment files") }
+        guard !selected.isEmpty else { throw CLIError("\(catalogue.directory)/experiments: no experiment files") }
         let root = quick ? execution.out + "/quick" : execution.out
         try ExecutionOptions.prepare(root)
         let context = suite.loadContext
@@ -317,7 +311,7 @@ struct ReportCommand: ParsableCommand {
                     let entry = try catalogue.entry(named: r.key.problem)
                     let identity = ProblemIdentity(metadata: entry.metadata, data: try DataIntegrity.digests(of: entry, context: context))
                     guard identity == r.fingerprint.problem else {
-                        throw RuntimeError("\(store.path(for: r.key)): the problem \(r.key.problem) is no longer declared as when the result was made (declaration or data changed); run it again")
+                        throw CLIError("\(store.path(for: r.key)): the problem \(r.key.problem) is no longer declared as when the result was made (declaration or data changed); run it again")
                     }
                     problem = try entry.load(context)
                     problems = [r.key.problem: problem]
@@ -347,10 +341,10 @@ struct ReportCommand: ParsableCommand {
     static func records(in directory: String) throws -> [RunRecord] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
-            throw RuntimeError("\(directory): no such directory")
+            throw CLIError("\(directory): no such directory")
         }
         let records = try ResultStore(root: directory).all()
-        guard !records.isEmpty else { throw RuntimeError("\(directory): no results found under \(directory)/results") }
+        guard !records.isEmpty else { throw CLIError("\(directory): no results found under \(directory)/results") }
         return records
     }
 
@@ -388,13 +382,13 @@ struct CheckCommand: ParsableCommand {
         let records = try ReportCommand.records(in: directory)
         try Aggregate.validate(records, store: ResultStore(root: directory))
         let attributes = try? FileManager.default.attributesOfItem(atPath: reference)
-        guard let size = (attributes?[.size] as? NSNumber)?.intValue else { throw RuntimeError("\(reference): cannot read the reference table") }
-        guard size <= 256 << 20 else { throw RuntimeError("\(reference): larger than 256 MiB, not a reference table") }
+        guard let size = (attributes?[.size] as? NSNumber)?.intValue else { throw CLIError("\(reference): cannot read the reference table") }
+        guard size <= 256 << 20 else { throw CLIError("\(reference): larger than 256 MiB, not a reference table") }
         guard let text = try? String(contentsOfFile: reference, encoding: .utf8) else {
-            throw RuntimeError("\(reference): cannot read the reference table (not UTF-8 text?)")
+            throw CLIError("\(reference): cannot read the reference table (not UTF-8 text?)")
         }
         let ref = try CellCSV.read(text, file: reference)
-        guard !ref.isEmpty else { throw RuntimeError("\(reference): the reference table has no rows: it can vouch for nothing") }
+        guard !ref.isEmpty else { throw CLIError("\(reference): the reference table has no rows: it can vouch for nothing") }
         let outcome = ReferenceCheck.compare(current: Aggregate.cells(records), reference: ref, rtol: rtol, atol: atol,
                                              ignore: includeTime ? [] : ["seconds"], allowNew: allowNew)
         let marks: [ReferenceCheck.Change.Kind: String] = [.worse: "WORSE  ", .better: "better ", .changed: "changed", .missing: "MISSING",

@@ -1,21 +1,62 @@
 import ArgumentParser
+import Foundation
 import ProblemSuite
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the catalogue's problems (name, family, n, m, classification, data).")
+        commandName: "list", abstract: "List the catalogue's problems (name, family, n, m, classification, data).",
+        discussion: """
+        The data column is 'generated' (no data files), 'verified' (every file present with \
+        the manifest's sha256), 'CHECKSUM MISMATCH' (a file's sha256 is not the manifest's: \
+        loading it fails unless --allow-checksum-mismatch), 'unchecked' (present, but its \
+        checksum could not be checked: no manifest entry, or the manifest is unreadable) or \
+        'missing'. Files are hashed once and remembered by size and modification time in \
+        the cache directory (checksums.tsv), shared with loads and `data verify`. With \
+        --json, dataState is generated, verified, mismatch, unchecked or missing.
+        """)
 
     @OptionGroup var suite: SuiteOptions
     @Option(help: "Only this family (identifier as in the problem file).") var family: String?
     @Option(help: "Only names matching this pattern (* and ? wildcards).") var name: String?
-    @Option(help: "Only problems with n at least this.") var minN: Int?
-    @Option(help: "Only problems with n at most this.") var maxN: Int?
+    @Option(parsing: .unconditional, help: "Only problems with n at least this.") var minN: Int?
+    @Option(parsing: .unconditional, help: "Only problems with n at most this.") var maxN: Int?
     @Flag(help: "List the registered families instead.") var families = false
     @Flag(help: "Machine-readable output.") var json = false
 
     struct Row: Encodable {
         var name: String, family: String, n: Int, m: Int?, classification: String, aliases: [String]
+        /// Every data file present (mismatched or not).
         var dataAvailable: Bool, missingFiles: [String], source: String
+        /// generated | verified | mismatch | unchecked | missing (the worst file's state).
+        var dataState: String
+        /// Files whose sha256 is not the manifest's.
+        var checksumMismatches: [String]
+    }
+
+    /// The checksum state of each data file (hashed at most once per run; cached across runs).
+    final class FileStates {
+        let dataDirectory: String
+        let manifest: DataManifest?
+        var states: [String: DataIntegrity.FileState] = [:]
+        init(dataDirectory: String) {
+            self.dataDirectory = dataDirectory
+            do { manifest = try DataManifest.standard() } catch {
+                FileHandle.standardError.write(Data("warning: cannot read the data manifest, checksums unchecked: \(error)\n".utf8))
+                manifest = nil
+            }
+        }
+        func state(_ path: String) -> DataIntegrity.FileState {
+            if let s = states[path] { return s }
+            var s = DataIntegrity.FileState.unchecked
+            do {
+                s = try DataIntegrity.check(file: path, dataDirectory: dataDirectory, cacheDirectory: SuitePaths.cacheDirectory(),
+                                            manifest: manifest).state
+            } catch {
+                FileHandle.standardError.write(Data("warning: \(dataDirectory)/\(path): \(error)\n".utf8))
+            }
+            states[path] = s
+            return s
+        }
     }
 
     func run() throws {
@@ -28,19 +69,32 @@ struct ListCommand: ParsableCommand {
         let catalogue = try suite.catalogue()
         let dataDir = suite.dataDirectory
         let entries = catalogue.filter(family: family, minDimension: minN, maxDimension: maxN, pattern: name)
+        let files = FileStates(dataDirectory: dataDir)
         let rows = entries.map { e -> Row in
             let missing = Catalogue.missingFiles(of: e, dataDirectory: dataDir)
+            var mismatched: [String] = []
+            var state = e.requiredFiles.isEmpty ? "generated" : "verified"
+            if !missing.isEmpty { state = "missing" } else {
+                let states = e.requiredFiles.map { ($0, files.state($0)) }
+                mismatched = states.filter { $0.1 == .mismatch }.map(\.0)
+                if !mismatched.isEmpty { state = "mismatch" }
+                else if states.contains(where: { $0.1 != .verified }) { state = "unchecked" }
+            }
             return Row(name: e.name, family: e.metadata.family, n: e.metadata.dimension, m: e.metadata.rows,
                        classification: e.metadata.classification, aliases: e.metadata.aliases,
                        dataAvailable: missing.isEmpty, missingFiles: missing,
-                       source: String(e.sourceFile.split(separator: "/").last ?? ""))
+                       source: String(e.sourceFile.split(separator: "/").last ?? ""),
+                       dataState: state, checksumMismatches: mismatched)
         }
         if json { try printJSON(rows); return }
-        let cells = zip(entries, rows).map { e, r in
+        let cells = rows.map { r in
             [r.name, r.family, String(r.n), r.m.map(String.init) ?? "-", r.classification,
-             !r.missingFiles.isEmpty ? "missing" : (e.requiredFiles.isEmpty ? "generated" : "available")]
+             r.dataState == "mismatch" ? "CHECKSUM MISMATCH" : r.dataState]
         }
         print(table(["name", "family", "n", "m", "classification", "data"], cells))
         print("\(rows.count) problems")
+        for r in rows where !r.checksumMismatches.isEmpty {
+            print("\(r.name): checksum mismatch in \(r.checksumMismatches.joined(separator: ", ")) (see `problemsuite data verify`)")
+        }
     }
 }

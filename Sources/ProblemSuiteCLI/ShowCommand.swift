@@ -13,14 +13,23 @@ struct ShowCommand: ParsableCommand {
         var source: String
         var requiredFiles: [String]
         var missingFiles: [String]
+        /// Per data file: verified, mismatch, unchecked or missing, as recorded in the
+        /// checksum cache (show does not hash; `list` and loads do).
+        var fileStates: [String: String]
     }
 
     func run() throws {
         let catalogue = try suite.catalogue()
         let e = try catalogue.entry(named: name)
         let missing = Catalogue.missingFiles(of: e, dataDirectory: suite.dataDirectory)
+        var states: [String: String] = [:]
+        for f in e.requiredFiles {
+            states[f] = DataIntegrity.cachedState(ofFile: f, dataDirectory: suite.dataDirectory,
+                                                  cacheDirectory: suite.loadContext.cacheDirectory).rawValue
+        }
         if json {
-            try printJSON(Output(metadata: e.metadata, source: e.sourceFile, requiredFiles: e.requiredFiles, missingFiles: missing))
+            try printJSON(Output(metadata: e.metadata, source: e.sourceFile, requiredFiles: e.requiredFiles, missingFiles: missing,
+                                 fileStates: states))
             return
         }
         let m = e.metadata, s = m.settings
@@ -37,7 +46,7 @@ struct ShowCommand: ParsableCommand {
         print("  settings        nR = \(s.relevantCount), eps = \(s.gradientTolerance), kmax = \(s.maxIterations), tau_s = \(s.sparsityThreshold), sigma = \(s.sigma), c = \(s.boundConstant)")
         print("                  FW radius = \(s.frankWolfeRadius), eta1 = \(s.frankWolfeEta1), eta2 = \(s.frankWolfeEta2)")
         if !e.requiredFiles.isEmpty {
-            print("  data files      " + e.requiredFiles.map { missing.contains($0) ? "\($0) (missing)" : $0 }.joined(separator: ", "))
+            print("  data files      " + e.requiredFiles.map { "\($0) (\(states[$0] == "mismatch" ? "CHECKSUM MISMATCH" : states[$0]!))" }.joined(separator: ", "))
         }
     }
 }

@@ -22,12 +22,12 @@ struct SolveCommand: ParsableCommand {
     @OptionGroup var suite: SuiteOptions
     @Argument(help: "Problem name or alias.") var name: String
     @Option(help: "Solver name (\(SolverRegistry.names.joined(separator: ", "))).") var solver: String
-    @Option(help: "Run index: selects the starting point.") var seed: Int = 0
+    @Option(parsing: .unconditional, help: "Run index: selects the starting point.") var seed: Int = 0
     @Option(help: "Write a per-iteration CSV trace to this file.") var trace: String?
-    @Option(help: "In the trace, compute f every this many iterations (default: the problem's record_every).")
+    @Option(parsing: .unconditional, help: "In the trace, compute f every this many iterations (default: the problem's record_every).")
     var recordEvery: Int?
-    @Option(help: "Override the problem's iteration limit kmax.") var kmax: Int?
-    @Option(help: "Override the problem's gradient tolerance eps.") var eps: Double?
+    @Option(parsing: .unconditional, help: "Override the problem's iteration limit kmax.") var kmax: Int?
+    @Option(parsing: .unconditional, help: "Override the problem's gradient tolerance eps.") var eps: Double?
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a setting of the problem file, e.g. --set fw_eta2=0.1 (repeatable; keys: \(SolverSettings.keys.joined(separator: ", "))).", valueName: "key=value"))
     var overrides: [String] = []
     @Flag(help: "Machine-readable output.") var json = false
@@ -67,7 +67,7 @@ struct SolveCommand: ParsableCommand {
     func run() throws {
         let catalogue = try suite.catalogue()
         let entry = try SolverRegistry.entry(named: solver)
-        let problem = try catalogue.load(name, context: suite.loadContext)
+        let problem = try suite.loadProblem(name, from: catalogue)
         var settings = try SolveCommand.applying(overrides, to: problem.metadata.settings)
         if let kmax { settings.maxIterations = kmax }
         if let eps { settings.gradientTolerance = eps }

@@ -18,16 +18,16 @@ struct KSVDCommand: ParsableCommand {
 
     @OptionGroup var suite: SuiteOptions
     @Option(help: "A sparse-coding instance whose cached dictionary to build or inspect.") var problem: String?
-    @Option(help: "Number of training images (the first ones of the file).") var trainingCount = 5000
-    @Option(help: "Number of atoms K.") var atoms = 1000
-    @Option(help: "OMP sparsity T.") var sparsity = 10
-    @Option(help: "K-SVD iterations.") var iterations = 10
+    @Option(parsing: .unconditional, help: "Number of training images (the first ones of the file).") var trainingCount = 5000
+    @Option(parsing: .unconditional, help: "Number of atoms K.") var atoms = 1000
+    @Option(parsing: .unconditional, help: "OMP sparsity T.") var sparsity = 10
+    @Option(parsing: .unconditional, help: "K-SVD iterations.") var iterations = 10
     @Option(help: "Atom update: approximate or exact.") var update = "approximate"
-    @Option(help: "Seed of the initial atoms and atom order.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of the initial atoms and atom order.") var seed: UInt64 = 1
     @Flag(help: "Do not replace unused or duplicate atoms.") var noReplace = false
     @Flag(help: "Keep a signal's previous code when OMP's new one is worse (monotone error).") var keepBetter = false
     @Flag(help: "Use and fill the cache (default with --problem).") var cache = false
-    @Option(help: "Threads for the kernels (default: all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Threads for the kernels (default: all cores).") var threads: Int?
     @Option(help: "Write the dictionary (K×784, atoms as rows) to this .npy file.") var save: String?
     @Flag(help: "Machine-readable output (one JSON object, like the peer scripts).") var json = false
 
@@ -57,7 +57,7 @@ struct KSVDCommand: ParsableCommand {
         if let problem {
             let entry = try suite.catalogue().entry(named: problem)
             guard entry.metadata.family == SparseCodingFamily.identifier else {
-                throw ValidationError("\(problem) is not a sparse-coding problem (family \(entry.metadata.family))")
+                throw CLIError("\(problem) is not a sparse-coding problem (family \(entry.metadata.family))")
             }
             let table = ParameterTable(entry.metadata.parameters, file: entry.sourceFile, context: "instance \"\(entry.name)\"")
             return try SparseCodingFamily.parameters(table).dictionary
@@ -147,11 +147,11 @@ struct PictureCommand: ParsableCommand {
     @Option(help: "A results directory whose experiment kept its solutions (e.g. results/sparse-coding); take the solution of --solver, run --run.")
     var results: String?
     @Option(help: "With --results: the solver whose solution is drawn.") var solver = "prunadag-v1"
-    @Option(name: .customLong("run"), help: "With --results: the run.") var runIndex = 0
+    @Option(name: .customLong("run"), parsing: .unconditional, help: "With --results: the run (non-negative).") var runIndex = 0
     @Option(help: "Compute the solution: least-squares or omp.") var solve = "least-squares"
-    @Option(help: "Conjugate-gradient iterations for --solve least-squares.") var cgIterations = 300
+    @Option(parsing: .unconditional, help: "Conjugate-gradient iterations for --solve least-squares.") var cgIterations = 300
     @Option(help: "Pruning percentages, comma-separated.") var prune = "0,20,40,60,70,80,90"
-    @Option(help: "Pixel magnification.") var scale = 4
+    @Option(parsing: .unconditional, help: "Pixel magnification.") var scale = 4
     @Option(help: "Output file: .png or .pgm.") var out = "figure.png"
 
     func percentages() throws -> [Double] {
@@ -168,12 +168,13 @@ struct PictureCommand: ParsableCommand {
         guard (1...32).contains(scale) else { throw ValidationError("--scale must be in 1...32") }
         guard out.hasSuffix(".png") || out.hasSuffix(".pgm") else { throw ValidationError("--out must end in .png or .pgm") }
         guard cgIterations > 0 else { throw ValidationError("--cg-iterations must be positive") }
+        guard runIndex >= 0 else { throw ValidationError("--run must be non-negative, got \(runIndex)") }
     }
 
     func run() throws {
-        let loaded = try suite.catalogue().load(name, context: suite.loadContext)
+        let loaded = try suite.loadProblem(name, from: suite.catalogue())
         guard let problem = loaded as? SparseCodingProblem else {
-            throw ValidationError("\(name) is not a sparse-coding problem")
+            throw CLIError("\(name) is not a sparse-coding problem")
         }
         let solution: [Double]
         let source: String
@@ -184,7 +185,7 @@ struct PictureCommand: ParsableCommand {
             let key = TaskKey(problem: problem.name, solver: solver, run: runIndex)
             let store = ResultStore(root: results)
             guard FileManager.default.fileExists(atPath: store.path(for: key)) else {
-                throw ValidationError("\(results): no stored result for \(key)")
+                throw CLIError("\(results): no stored result for \(key)")
             }
             let record = try store.read(store.path(for: key))
             solution = try store.solution(for: record.key, dimension: problem.dimension)
@@ -204,7 +205,7 @@ struct PictureCommand: ParsableCommand {
         let image = SparseCodingFigure.render(problem: problem, solution: solution, percentages: p, scale: scale)
         let bytes = out.hasSuffix(".png") ? try image.pngData() : image.pgmData()
         do { try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
-            throw ValidationError("\(out): cannot write: \(error.localizedDescription)")
+            throw CLIError("\(out): cannot write: \(error.localizedDescription)")
         }
         let errors = SparseCodingFigure.relativeErrors(problem: problem, solution: solution, percentages: p)
         print("\(name): image \(problem.metadata.parameters["image"]?.description ?? "?"), solution from \(source)")
@@ -238,10 +239,10 @@ func conjugateGradientLeastSquares(_ a: any LinearOperator, _ b: [Double], itera
 
 /// Reads a 1-D little-endian float64 `.npy` file of `count` values.
 func readNPYVector(_ path: String, count: Int) throws -> [Double] {
-    guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot be read") }
+    guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(path): cannot be read") }
     let bytes = [UInt8](data)
     guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
-        throw ValidationError("\(path): not a .npy file")
+        throw CLIError("\(path): not a .npy file")
     }
     let major = bytes[6]
     let headerLength: Int, start: Int
@@ -249,18 +250,18 @@ func readNPYVector(_ path: String, count: Int) throws -> [Double] {
         headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
         start = 10
     } else {
-        guard bytes.count >= 12 else { throw ValidationError("\(path): truncated header") }
+        guard bytes.count >= 12 else { throw CLIError("\(path): truncated header") }
         headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
         start = 12
     }
-    guard start + headerLength <= bytes.count else { throw ValidationError("\(path): truncated header") }
+    guard start + headerLength <= bytes.count else { throw CLIError("\(path): truncated header") }
     let header = String(decoding: bytes[start..<(start + headerLength)], as: UTF8.self)
     guard header.contains("'<f8'"), header.contains("'fortran_order': False") else {
-        throw ValidationError("\(path): expected little-endian float64 in C order, header \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
+        throw CLIError("\(path): expected little-endian float64 in C order, header \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
     }
     let payload = bytes[(start + headerLength)...]
     guard payload.count == 8 * count else {
-        throw ValidationError("\(path): holds \(payload.count / 8) values, expected \(count)")
+        throw CLIError("\(path): holds \(payload.count / 8) values, expected \(count)")
     }
     var out = [Double](repeating: 0, count: count)
     let base = payload.startIndex

@@ -179,10 +179,22 @@ final class BenchCommandTests: XCTestCase {
     func testCompareRejectsZeroRounds() throws {
         let r = try runCLI(["bench", "--compare", "--rounds", "0"])
         XCTAssertNotEqual(r.status, 0)
-        XCTAssert(r.stderr.contains("--rounds must be at least 1"), r.stderr)
+        XCTAssert(r.stderr.contains("--rounds must be between 1 and 100, got 0"), r.stderr)
         let pairs = try runCLI(["bench", "--compare", "--read-pairs", "0"])
         XCTAssertNotEqual(pairs.status, 0)
-        XCTAssert(pairs.stderr.contains("--read-pairs must be at least 1"), pairs.stderr)
+        XCTAssert(pairs.stderr.contains("--read-pairs must be between 1 and 10001, got 0"), pairs.stderr)
+    }
+
+    /// Loop-driving options are bounded, so that `inf` or a typo cannot hang the benchmark.
+    func testLoopOptionsAreBounded() throws {
+        for (arguments, message) in [(["--min-time", "inf"], "--min-time must be above 0 and at most 3600 seconds, got inf"),
+                                     (["--min-time", "nan"], "--min-time must be above 0"),
+                                     (["--rounds", "101"], "--rounds must be between 1 and 100, got 101"),
+                                     (["--read-pairs", "100000"], "--read-pairs must be between 1 and 10001, got 100000")] {
+            let r = try runCLI(["bench"] + arguments)
+            XCTAssertEqual(r.status, 64, arguments.joined(separator: " "))
+            XCTAssert(r.stderr.contains(message), r.stderr)
+        }
     }
 
     func testUnknownKernelSuggestsTheClosest() throws {

@@ -111,11 +111,10 @@ final class DataCommandTests: XCTestCase {
         XCTAssertTrue(out2.contains("1 ok"), out2)
     }
 
-    /// `data verify` on the real data directory, when the environment points at it (CI).
+    /// `data verify` on the real data directory, when it is found (as the CLI finds it).
     func testVerifyPassesOnTheRealDataDirectory() throws {
-        guard let data = ProcessInfo.processInfo.environment["PROBLEMSUITE_DATA"],
-              FileManager.default.fileExists(atPath: data + "/SHA256SUMS") else {
-            throw XCTSkip("PROBLEMSUITE_DATA is not set to the shared data directory")
+        guard let data = testDataDirectory(containing: "SHA256SUMS") else {
+            throw XCTSkip("no shared data directory (see SuitePaths.dataDirectory)")
         }
         let (status, out, err) = try run(["data", "verify", "--data-dir", data])
         XCTAssertEqual(status, 0, out + err)

@@ -382,9 +382,8 @@ final class ClassificationTests: XCTestCase {
 
     /// Every instance whose files are in the data directory loads, with the declared sizes.
     func testEveryInstanceWithDataLoads() throws {
-        guard let data = ProcessInfo.processInfo.environment["PROBLEMSUITE_DATA"],
-              FileManager.default.fileExists(atPath: data + "/a9a.gz") else {
-            throw XCTSkip("PROBLEMSUITE_DATA does not hold the data sets")
+        guard let data = testDataDirectory(containing: "a9a.gz") else {
+            throw XCTSkip("the data directory (see SuitePaths.dataDirectory) does not hold the data sets")
         }
         let cat = try Catalogue.standard()
         let entries = cat.filter(family: ClassificationFamily.identifier)

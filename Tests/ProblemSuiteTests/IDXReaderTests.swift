@@ -69,9 +69,8 @@ final class IDXReaderTests: XCTestCase {
 
     /// The real MNIST files, when the data directory holds them.
     func testRealMNISTWhenPresent() throws {
-        guard let data = ProcessInfo.processInfo.environment["PROBLEMSUITE_DATA"],
-              FileManager.default.fileExists(atPath: data + "/mnist/t10k-labels-idx1-ubyte.gz") else {
-            throw XCTSkip("PROBLEMSUITE_DATA does not hold mnist/")
+        guard let data = testDataDirectory(containing: "mnist/t10k-labels-idx1-ubyte.gz") else {
+            throw XCTSkip("the data directory (see SuitePaths.dataDirectory) does not hold mnist/")
         }
         let (images, labels) = try IDXReader.readLabelledImages(
             images: data + "/mnist/t10k-images-idx3-ubyte.gz",

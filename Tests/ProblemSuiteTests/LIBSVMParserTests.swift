@@ -213,9 +213,8 @@ final class LIBSVMParserTests: XCTestCase {
     // MARK: Real files
 
     func testRealLIBSVMFilesWhenPresent() throws {
-        guard let data = ProcessInfo.processInfo.environment["PROBLEMSUITE_DATA"],
-              FileManager.default.fileExists(atPath: data + "/molecule.gz") else {
-            throw XCTSkip("PROBLEMSUITE_DATA does not hold the LIBSVM files")
+        guard let data = testDataDirectory(containing: "molecule.gz") else {
+            throw XCTSkip("the data directory (see SuitePaths.dataDirectory) does not hold the LIBSVM files")
         }
         // Shapes, nonzeros, value sums and label counts as scikit-learn reports them.
         let cases: [(String, Int, Int, Int, Double, [Double: Int])] = [

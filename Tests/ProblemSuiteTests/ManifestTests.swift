@@ -215,9 +215,8 @@ final class ManifestTests: XCTestCase {
     // MARK: Real data
 
     func testRealDataDirectoryVerifiesWhenPresent() throws {
-        guard let data = ProcessInfo.processInfo.environment["PROBLEMSUITE_DATA"],
-              FileManager.default.fileExists(atPath: data + "/SHA256SUMS") else {
-            throw XCTSkip("PROBLEMSUITE_DATA is not set to the shared data directory")
+        guard let data = testDataDirectory(containing: "SHA256SUMS") else {
+            throw XCTSkip("no shared data directory (see SuitePaths.dataDirectory)")
         }
         let manifest = try DataManifest.standard()
         // Checksums and shapes of the LIBSVM files (the full check of every file, MNIST

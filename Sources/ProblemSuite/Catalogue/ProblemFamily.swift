@@ -36,9 +36,13 @@ public struct LoadContext: Sendable {
     public var dataDirectory: String?
     /// Where derived artefacts (dictionaries, ...) are cached.
     public var cacheDirectory: String?
-    public init(dataDirectory: String? = nil, cacheDirectory: String? = nil) {
+    /// What ``ProblemEntry/loadVerified(_:)`` does with a data file whose checksum is not
+    /// the manifest's: `.verify` (default) refuses it; `.allowMismatch` loads it anyway.
+    public var checksums: ChecksumPolicy = .verify
+    public init(dataDirectory: String? = nil, cacheDirectory: String? = nil, checksums: ChecksumPolicy = .verify) {
         self.dataDirectory = dataDirectory
         self.cacheDirectory = cacheDirectory
+        self.checksums = checksums
     }
 }
 
@@ -62,4 +66,17 @@ public struct ProblemEntry: Sendable {
     }
 
     public var name: String { metadata.name }
+
+    /// Verifies the data files (``DataIntegrity/digests(of:context:)``: manifest sha256,
+    /// cached by size and modification time), then loads. What callers that compute
+    /// anything from real data should use instead of ``load``.
+    /// - Returns: the problem and the sha256 of each data file (relative path → digest;
+    ///   empty for generated problems), for provenance.
+    /// - Throws: ``ProblemSuiteError/missingData(problem:file:hint:)``,
+    ///   ``ProblemSuiteError/dataMismatch(file:reason:)`` (unless `context.checksums` is
+    ///   `.allowMismatch`), or the loader's errors.
+    public func loadVerified(_ context: LoadContext) throws -> (problem: any SmoothProblem, digests: [String: String]) {
+        let digests = try DataIntegrity.digests(of: self, context: context)
+        return (try load(context), digests)
+    }
 }

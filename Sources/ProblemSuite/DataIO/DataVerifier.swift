@@ -95,28 +95,36 @@ public enum DataVerifier {
     /// - Parameters:
     ///   - checkShape: also parse present files (slower; `data verify` does, `data list` not).
     ///   - only: restrict to these data sets (nil: all).
+    ///   - cacheDirectory: where ``DataIntegrity`` keeps its checksum cache: the checksum
+    ///     is taken from it when the file's size and modification time are unchanged, and
+    ///     recorded in it, so that loads and `problemsuite list` agree (nil: always hash).
+    ///   - rehash: hash even when the cache holds the file's checksum (and record it).
     public static func status(_ manifest: DataManifest, dataDirectory: String, checkShape: Bool,
-                              only: [String]? = nil) -> [DataFileStatus] {
+                              only: [String]? = nil, cacheDirectory: String? = nil, rehash: Bool = false) -> [DataFileStatus] {
         var out: [DataFileStatus] = []
         for set in manifest.dataSets where only == nil || only!.contains(where: { $0.lowercased() == set.name.lowercased() }) {
             for file in set.files {
-                out.append(status(of: file, in: set, dataDirectory: dataDirectory, checkShape: checkShape))
+                out.append(status(of: file, in: set, dataDirectory: dataDirectory, checkShape: checkShape,
+                                  cacheDirectory: cacheDirectory, rehash: rehash))
             }
         }
         return out
     }
 
-    /// The status of one file.
+    /// The status of one file (`cacheDirectory`, `rehash`: see ``status(_:dataDirectory:checkShape:only:cacheDirectory:rehash:)``).
     public static func status(of file: DataManifest.FileEntry, in set: DataManifest.DataSet,
-                              dataDirectory: String, checkShape: Bool) -> DataFileStatus {
+                              dataDirectory: String, checkShape: Bool, cacheDirectory: String? = nil,
+                              rehash: Bool = false) -> DataFileStatus {
         let path = dataDirectory + "/" + file.path
         var s = DataFileStatus(dataSet: set.name, path: file.path, present: FileManager.default.fileExists(atPath: path),
                                checksumOK: nil, checksumMatch: nil, shape: nil, shapeOK: nil, problems: [])
         guard s.present else { return s }
         do {
-            let (ok, detail) = try checksum(of: file, at: path)
-            s.checksumOK = ok
-            if ok { s.checksumMatch = detail } else { s.problems.append("checksum mismatch: \(detail)") }
+            let c = try DataIntegrity.check(file: file.path, entry: file, dataDirectory: dataDirectory,
+                                            cacheDirectory: cacheDirectory, rehash: rehash)
+            s.checksumOK = c.state == .verified
+            if c.state == .verified { s.checksumMatch = c.match }
+            else { s.problems.append("checksum mismatch: sha256 \(c.sha256 ?? "?"), expected \(file.sha256)") }
         } catch {
             s.checksumOK = false
             s.problems.append("\(error)")
