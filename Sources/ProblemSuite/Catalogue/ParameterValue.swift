@@ -80,11 +80,18 @@ public struct ParameterTable: Sendable {
 
     public subscript(key: String) -> ParameterValue? { values[key] }
 
-    /// The error for `key` with `reason`.
+    /// The error for `key` with `reason`. The value is quoted as declared, cut to its
+    /// first ``quotedValueLimit`` characters.
     public func invalid(_ key: String, _ reason: String) -> ProblemSuiteError {
-        .invalidParameter(file: file, context: context, key: key,
-                          value: values[key]?.description ?? "(absent)", reason: reason)
+        var value = values[key]?.description ?? "(absent)"
+        if value.count > ParameterTable.quotedValueLimit {
+            value = String(value.prefix(ParameterTable.quotedValueLimit)) + "…"
+        }
+        return .invalidParameter(file: file, context: context, key: key, value: value, reason: reason)
     }
+
+    /// Longest value quoted in an error message: 200 characters.
+    public static let quotedValueLimit = 200
 
     /// Throws for the first key (alphabetically) not in `allowed`, suggesting the closest.
     public func rejectUnknownKeys(allowed: [String]) throws {
