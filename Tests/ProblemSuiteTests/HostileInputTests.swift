@@ -310,11 +310,11 @@ final class HostileInputTests: XCTestCase {
         // Within the limit but disagreeing with the file's size: an error before reading.
         let short = try dir.write("short.idx", bytes: idxHeader([10_000, 28, 28]) + [UInt8](repeating: 7, count: 100))
         XCTAssertThrowsError(try IDXReader.read(path: short)) { error in
-            XCTAssertEqual("\(error)", "\(short): IDX header declares dimensions 10000 x 28 x 28 (7840016 bytes with the header), but the file holds 116 bytes")
+            XCTAssertEqual("\(error)", "\(short): IDX payload is truncated: the header declares dimensions 10000 x 28 x 28 (7840016 bytes with the header), but the file holds 116 bytes")
         }
         let long = try dir.write("long.idx", bytes: idxHeader([2, 2]) + [UInt8](repeating: 1, count: 5))
         XCTAssertThrowsError(try IDXReader.read(path: long)) { error in
-            XCTAssert("\(error)".contains("but the file holds 17 bytes"), "\(error)")
+            XCTAssert("\(error)".contains("bytes after the payload: the header declares dimensions 2 x 2 (16 bytes with the header), but the file holds 17 bytes"), "\(error)")
         }
         let ok = try dir.write("ok.idx", bytes: idxHeader([2, 2]) + [1, 2, 3, 4])
         XCTAssertEqual(try IDXReader.read(path: ok).data, [1, 2, 3, 4])
@@ -352,6 +352,19 @@ final class HostileInputTests: XCTestCase {
         }
         let auto = try LIBSVMParser.parse(bytes: Array(text.utf8), name: "wide.svm")
         XCTAssertEqual(auto.features.storageName, "csr")
+    }
+
+    func testCorruptDictionaryCacheSizesAreNotATrap() throws {
+        let dir = try TemporaryDirectory(prefix: "hostile-cache")
+        defer { dir.remove() }
+        let spec = DictionarySpec(trainingFile: "t", trainingCount: 10,
+                                  ksvd: KSVDOptions(atoms: 4, sparsity: 1, iterations: 1, update: .exact, seed: 1))
+        let header = DictionaryCache.Header(key: "k", spec: spec, dataChecksum: "", atoms: 4, length: Int.max / 2,
+                                            payloadSHA256: "", reports: [], trainingSeconds: 0, avx2: false)
+        let path = dir.file("d.bin")
+        try DictionaryCache.write(header: header, payload: [1, 2, 3], to: path)
+        guard case .failure(let problem) = DictionaryCache.read(path: path, key: "k") else { return XCTFail("read a corrupt cache") }
+        XCTAssert(problem.reason.contains("is corrupt: sizes 4×4611686018427387903"), problem.reason)
     }
 
     // MARK: 6. Control characters in messages

@@ -82,7 +82,8 @@ public enum IDXReader {
             dimensions.append(size)
         }
         if let size = reader.plainFileSize, size != 4 + 4 * rank + total {
-            throw fail("IDX header declares dimensions \(dimensions.map(String.init).joined(separator: " x ")) (\(4 + 4 * rank + total) bytes with the header), but the file holds \(size) bytes")
+            let what = size < 4 + 4 * rank + total ? "IDX payload is truncated" : "IDX file has bytes after the payload"
+            throw fail("\(what): the header declares dimensions \(dimensions.map(String.init).joined(separator: " x ")) (\(4 + 4 * rank + total) bytes with the header), but the file holds \(size) bytes")
         }
         // Read in chunks rather than trusting the header with one huge allocation.
         var data: [UInt8] = []
