@@ -113,11 +113,14 @@ final class HostileInputTests: XCTestCase {
         try dir.write("c_syntax.toml", text: "family = \"sparco\"\n[[instance]]\nname = = 3\n")
         try dir.write("d_family.toml", text: "family = \"no-such\"\n[[instance]]\nname = \"ORPHAN\"\n")
         try dir.write("e_settings.toml", text: rls("n = 64\nm = 16", settings: "eps = inf").replacingOccurrences(of: "\"H\"", with: "\"H2\""))
+        // Not valid TOML (a key twice): the names are found by a line scan, so looking one
+        // up (or its alias) reports the syntax error rather than "unknown problem".
+        try dir.write("f_dupkey.toml", text: "family = \"sparco\"\n[[instance]]\nname = \"DUPKEY\"\naliases = [\"DK\", \"DK2\"]\nproblem = 7\nscale = 2\nscale = 1\n")
 
         let c = try Catalogue(directory: dir.path)
         XCTAssertEqual(c.entries.map(\.name), ["H", "GOOD9"])
-        XCTAssertEqual(c.rejected.map(\.name), ["BAD7", nil, "ORPHAN", "H2"])
-        XCTAssertEqual(c.rejected.map(\.file), ["b_sparco", "c_syntax", "d_family", "e_settings"].map { dir.file($0 + ".toml") })
+        XCTAssertEqual(c.rejected.map(\.name), ["BAD7", nil, "ORPHAN", "H2", "DUPKEY"])
+        XCTAssertEqual(c.rejected.map(\.file), ["b_sparco", "c_syntax", "d_family", "e_settings", "f_dupkey"].map { dir.file($0 + ".toml") })
 
         // Loading a good instance works; a rejected name throws its own error.
         XCTAssertEqual(try c.load("H").dimension, 64)
@@ -134,6 +137,14 @@ final class HostileInputTests: XCTestCase {
         }
         XCTAssertThrowsError(try c.entry(named: "H2")) { error in
             XCTAssert("\(error)".contains("'eps' = inf"), "\(error)")
+        }
+        XCTAssertEqual(c.rejected.last?.aliases, ["DK", "DK2"])
+        for name in ["DUPKEY", "dk2"] {
+            XCTAssertThrowsError(try c.entry(named: name)) { error in
+                guard case let ProblemSuiteError.malformedFile(file, line, _, _) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(file, dir.file("f_dupkey.toml"))
+                XCTAssertEqual(line, 7)
+            }
         }
         XCTAssertThrowsError(try c.entry(named: "NOPE")) { error in
             guard case ProblemSuiteError.unknownProblem = error else { return XCTFail("\(error)") }

@@ -99,14 +99,49 @@ public struct Catalogue: Sendable {
         return entries
     }
 
-    /// The valid entries of one family file and its rejected declarations (a file that
-    /// cannot be read or parsed is one rejection without a name).
+    /// The valid entries of one family file and its rejected declarations. A file that
+    /// cannot be read is one rejection without a name; a file that is not valid TOML is
+    /// one rejection per instance name found by a line scan (``declaredNames(inText:)``),
+    /// so that looking up one of its problems reports the syntax error, or one without a
+    /// name if none is found.
     public static func declarations(inFile path: String) -> (entries: [ProblemEntry], rejected: [RejectedDeclaration]) {
+        let text: String
         do {
-            return declarations(fromTOML: try TOMLReading.read(file: path), file: path)
+            text = try TOMLReading.readText(file: path)
         } catch {
             return ([], [RejectedDeclaration(name: nil, file: path, error: ProblemSuiteError.wrapping(error, file: path))])
         }
+        do {
+            return declarations(fromTOML: try TOMLReading.parse(text, file: path), file: path)
+        } catch {
+            let e = ProblemSuiteError.wrapping(error, file: path)
+            let named = declaredNames(inText: text).map { RejectedDeclaration(name: $0.name, aliases: $0.aliases, file: path, error: e) }
+            return ([], named.isEmpty ? [RejectedDeclaration(name: nil, file: path, error: e)] : named)
+        }
+    }
+
+    /// Best-effort names (and aliases) of the instances of a file that does not parse:
+    /// every line `name = "..."`, with the `aliases = ["...", ...]` line that follows it
+    /// on one line. Only used to attach a syntax error to the names it hides.
+    /// - Complexity: O(length of `text`).
+    static func declaredNames(inText text: String) -> [(name: String, aliases: [String])] {
+        func quoted(_ s: Substring) -> [String] {
+            s.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
+                .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        }
+        var out: [(name: String, aliases: [String])] = []
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let line = raw.drop { $0 == " " || $0 == "\t" }
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: eq)...]
+            if key == "name", let name = quoted(value).first, !name.isEmpty {
+                out.append((name, []))
+            } else if key == "aliases", !out.isEmpty {
+                out[out.count - 1].aliases = quoted(value.split(separator: "]").first ?? value)
+            }
+        }
+        return out
     }
 
     /// The entries of an already-parsed family file (`file` is used in messages).

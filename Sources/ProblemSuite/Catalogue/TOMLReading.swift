@@ -10,6 +10,11 @@ public enum TOMLReading {
 
     /// Reads and parses the TOML file at `file` (at most ``maximumFileSize`` bytes).
     public static func read(file: String) throws -> [String: ParameterValue] {
+        try parse(readText(file: file), file: file)
+    }
+
+    /// The text of `file`: at most ``maximumFileSize`` bytes of UTF-8.
+    public static func readText(file: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: file) else {
             throw ProblemSuiteError.malformedFile(file: file, line: nil, column: nil, reason: "cannot read file")
         }
@@ -27,7 +32,7 @@ public enum TOMLReading {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ProblemSuiteError.malformedFile(file: file, line: nil, column: nil, reason: "not valid UTF-8")
         }
-        return try parse(text, file: file)
+        return text
     }
 
     public static func parse(_ text: String, file: String) throws -> [String: ParameterValue] {
