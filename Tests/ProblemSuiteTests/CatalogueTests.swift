@@ -74,9 +74,25 @@ final class CatalogueTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try valid.write(toFile: dir + "/a.toml", atomically: true, encoding: .utf8)
         try valid.replacingOccurrences(of: "\"T1\"", with: "\"T3\"").write(toFile: dir + "/b.toml", atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try Catalogue(directory: dir)) { error in
+        XCTAssertThrowsError(try Catalogue(directory: dir, strict: true)) { error in
             XCTAssert("\(error)".contains("already declared in \(dir)/a.toml"), "\(error)")
         }
+        // Non-strict (the default): only the duplicate declarations (b's T3, whose alias
+        // TEST-ONE is a's, and b's T2) are rejected; a's stay usable.
+        let c = try Catalogue(directory: dir)
+        XCTAssertEqual(c.entries.map(\.name), ["T1", "T2"])
+        XCTAssertEqual(c.rejected.map(\.name), ["T3", "T2"])
+        XCTAssertEqual(c.rejected.first?.file, dir + "/b.toml")
+        XCTAssertEqual(try c.entry(named: "T2").sourceFile, dir + "/a.toml")
+        XCTAssertThrowsError(try c.entry(named: "T3")) { error in
+            XCTAssert("\(error)".contains("'name' = \"TEST-ONE\": already declared in \(dir)/a.toml"), "\(error)")
+        }
+        XCTAssertThrowsError(try c.throwIfRejected())
+    }
+
+    func testShippedProblemFilesAreAllValid() throws {
+        let c = try Catalogue.standard(strict: true)
+        XCTAssertEqual(c.rejected.count, 0)
     }
 
     func testStandardCatalogueLookupFilterAndSuggestions() throws {

@@ -218,7 +218,7 @@ final class ClassificationTests: XCTestCase {
         let problems = try TemporaryDirectory(prefix: "problems")
         addTeardownBlock { problems.remove() }
         try problems.write("classification.toml", text: toml)
-        return try Catalogue(directory: problems.path)
+        return try Catalogue(directory: problems.path, strict: true)
     }
 
     private let header = """

@@ -18,17 +18,35 @@ import Foundation
 /// ```
 /// A malformed file, an unknown family or key, or a duplicate name is an error naming
 /// the file and the key.
+///
+/// One bad declaration does not take the catalogue down. By default (`strict: false`)
+/// an instance that fails validation, a whole file that cannot be used (TOML syntax
+/// error, unknown family, bad `[settings]` or `[defaults]`), or a name already declared
+/// elsewhere is recorded in ``rejected`` with its error and left out of ``entries``;
+/// everything else stays usable. Then:
+/// - ``entry(named:)`` and ``load(_:context:)`` of a rejected name throw that
+///   declaration's own error (not "unknown problem");
+/// - ``filter(family:minDimension:maxDimension:pattern:)`` never returns a rejected one;
+/// - a duplicate name is an error for the later declaration only; the first stays.
+/// `Catalogue(directory:strict: true)` (or ``throwIfRejected()``) throws the first
+/// rejection instead, for tests and checks of the problem files.
 public struct Catalogue: Sendable {
     /// Every entry: families in ``FamilyRegistry/families`` order (the built-in ones
     /// first), then in file and declaration order.
     public private(set) var entries: [ProblemEntry]
+    /// Declarations that failed validation, in file and declaration order (empty in a
+    /// strict catalogue).
+    public private(set) var rejected: [RejectedDeclaration]
     /// The directory the entries were read from.
     public let directory: String
 
     static let fileKeys = ["family", "description", "settings", "defaults", "instance"]
 
     /// Reads every `*.toml` file directly under `directory` (sorted by name).
-    public init(directory: String) throws {
+    /// - Parameter strict: throw the first invalid declaration instead of recording it in
+    ///   ``rejected`` (default false).
+    /// - Throws: if the directory cannot be listed; with `strict`, the first rejection.
+    public init(directory: String, strict: Bool = false) throws {
         self.directory = directory
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory) else {
@@ -36,20 +54,26 @@ public struct Catalogue: Sendable {
                                                   reason: "cannot list the problem directory")
         }
         entries = []
+        rejected = []
         var seen: [String: String] = [:]
         for name in names.sorted() where name.hasSuffix(".toml") {
             let path = directory + "/" + name
-            for entry in try Catalogue.entries(inFile: path) {
-                for key in [entry.name] + entry.metadata.aliases {
-                    if let other = seen[key.uppercased()] {
-                        throw ProblemSuiteError.invalidParameter(file: path, context: "instance \"\(entry.name)\"", key: "name",
-                                                                 value: "\"\(key)\"", reason: "already declared in \(other)")
-                    }
-                    seen[key.uppercased()] = path
+            let (fileEntries, fileRejected) = Catalogue.declarations(inFile: path)
+            rejected += fileRejected
+            for entry in fileEntries {
+                let keys = [entry.name] + entry.metadata.aliases
+                if let key = keys.first(where: { seen[$0.uppercased()] != nil }) {
+                    rejected.append(RejectedDeclaration(
+                        name: entry.name, aliases: entry.metadata.aliases, file: path,
+                        error: .invalidParameter(file: path, context: "instance \"\(entry.name)\"", key: "name",
+                                                 value: "\"\(key)\"", reason: "already declared in \(seen[key.uppercased()]!)")))
+                    continue
                 }
+                for key in keys { seen[key.uppercased()] = path }
                 entries.append(entry)
             }
         }
+        if strict { try throwIfRejected() }
         let rank = Dictionary(uniqueKeysWithValues: FamilyRegistry.families.enumerated().map { ($1.identifier, $0) })
         entries = entries.enumerated().sorted { a, b in
             let ra = rank[a.element.metadata.family] ?? Int.max, rb = rank[b.element.metadata.family] ?? Int.max
@@ -58,74 +82,164 @@ public struct Catalogue: Sendable {
     }
 
     /// The catalogue of the default problem directory (see ``SuitePaths/problemsDirectory(explicit:)``).
-    public static func standard(directory: String? = nil) throws -> Catalogue {
-        try Catalogue(directory: SuitePaths.problemsDirectory(explicit: directory))
+    public static func standard(directory: String? = nil, strict: Bool = false) throws -> Catalogue {
+        try Catalogue(directory: SuitePaths.problemsDirectory(explicit: directory), strict: strict)
+    }
+
+    /// Throws the error of the first rejected declaration, if any.
+    public func throwIfRejected() throws {
+        if let first = rejected.first { throw first.error }
     }
 
     /// The entries declared by one family file.
+    /// - Throws: the first invalid declaration's error (strict).
     public static func entries(inFile path: String) throws -> [ProblemEntry] {
-        try entries(fromTOML: TOMLReading.read(file: path), file: path)
+        let (entries, rejected) = declarations(inFile: path)
+        if let first = rejected.first { throw first.error }
+        return entries
     }
 
-    /// The entries of an already-parsed family file (`file` is used in messages).
-    public static func entries(fromTOML top: [String: ParameterValue], file path: String) throws -> [ProblemEntry] {
-        let root = ParameterTable(top, file: path, context: "")
-        try root.rejectUnknownKeys(allowed: fileKeys)
-        let familyID = try root.string("family")
-        guard let family = FamilyRegistry.family(familyID) else {
-            throw root.invalid("family", "unknown family (known: \(FamilyRegistry.families.map { $0.identifier }.joined(separator: ", ")))")
+    /// The valid entries of one family file and its rejected declarations. A file that
+    /// cannot be read is one rejection without a name; a file that is not valid TOML is
+    /// one rejection per instance name found by a line scan (``declaredNames(inText:)``),
+    /// so that looking up one of its problems reports the syntax error, or one without a
+    /// name if none is found.
+    public static func declarations(inFile path: String) -> (entries: [ProblemEntry], rejected: [RejectedDeclaration]) {
+        let text: String
+        do {
+            text = try TOMLReading.readText(file: path)
+        } catch {
+            return ([], [RejectedDeclaration(name: nil, file: path, error: ProblemSuiteError.wrapping(error, file: path))])
         }
-        var settings = SolverSettings()
-        if let s = try root.optionalTable("settings") { settings = try settings.applying(s) }
-        let defaults = try root.optionalTable("defaults")?.values ?? [:]
-        let allowed = family.instanceKeys
-        if !defaults.isEmpty {
-            try ParameterTable(defaults, file: path, context: "[defaults]").rejectUnknownKeys(allowed: allowed)
+        do {
+            return declarations(fromTOML: try TOMLReading.parse(text, file: path), file: path)
+        } catch {
+            let e = ProblemSuiteError.wrapping(error, file: path)
+            let named = declaredNames(inText: text).map { RejectedDeclaration(name: $0.name, aliases: $0.aliases, file: path, error: e) }
+            return ([], named.isEmpty ? [RejectedDeclaration(name: nil, file: path, error: e)] : named)
         }
-        guard let instanceValue = root["instance"] else { return [] }
-        guard case .array(let instances) = instanceValue else {
-            throw root.invalid("instance", "expected [[instance]] tables")
+    }
+
+    /// Best-effort names (and aliases) of the instances of a file that does not parse:
+    /// every line `name = "..."`, with the `aliases = ["...", ...]` line that follows it
+    /// on one line. Only used to attach a syntax error to the names it hides.
+    /// - Complexity: O(length of `text`).
+    static func declaredNames(inText text: String) -> [(name: String, aliases: [String])] {
+        func quoted(_ s: Substring) -> [String] {
+            s.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
+                .filter { $0.offset % 2 == 1 }.map { String($0.element) }
         }
-        var out: [ProblemEntry] = []
-        for (index, item) in instances.enumerated() {
-            guard case .table(var values) = item else {
-                throw root.invalid("instance", "item \(index + 1) is not a table")
+        var out: [(name: String, aliases: [String])] = []
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let line = raw.drop { $0 == " " || $0 == "\t" }
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: eq)...]
+            if key == "name", let name = quoted(value).first, !name.isEmpty {
+                out.append((name, []))
+            } else if key == "aliases", !out.isEmpty {
+                out[out.count - 1].aliases = quoted(value.split(separator: "]").first ?? value)
             }
-            let probe = ParameterTable(values, file: path, context: "instance #\(index + 1)")
-            let name = try probe.string("name")
-            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-                throw probe.invalid("name", "a name uses letters, digits, '-', '_' and '.' only")
-            }
-            let context = "instance \"\(name)\""
-            let table = ParameterTable(values, file: path, context: context)
-            var aliases: [String] = []
-            if let a = table["aliases"] {
-                guard case .array(let items) = a else { throw table.invalid("aliases", "expected an array of strings") }
-                aliases = try items.map {
-                    guard case .string(let s) = $0 else { throw table.invalid("aliases", "expected an array of strings") }
-                    return s
-                }
-            }
-            var instanceSettings = settings
-            if let s = try table.optionalTable("settings") { instanceSettings = try settings.applying(s) }
-            values["name"] = nil; values["aliases"] = nil; values["settings"] = nil
-            var merged = defaults
-            for (k, v) in values { merged[k] = v }
-            let declaration = InstanceDeclaration(
-                name: name, aliases: aliases,
-                parameters: ParameterTable(merged, file: path, context: context),
-                settings: instanceSettings, file: path)
-            out.append(try family.entry(for: declaration))
         }
         return out
     }
 
+    /// The entries of an already-parsed family file (`file` is used in messages).
+    /// - Throws: the first invalid declaration's error (strict).
+    public static func entries(fromTOML top: [String: ParameterValue], file path: String) throws -> [ProblemEntry] {
+        let (entries, rejected) = declarations(fromTOML: top, file: path)
+        if let first = rejected.first { throw first.error }
+        return entries
+    }
+
+    /// The valid entries of an already-parsed family file and its rejected declarations,
+    /// in declaration order. An error in the file's own keys (family, `[settings]`,
+    /// `[defaults]`) rejects every instance of the file (each under its name when it has
+    /// one, so that looking it up reports the file's error).
+    public static func declarations(fromTOML top: [String: ParameterValue], file path: String)
+        -> (entries: [ProblemEntry], rejected: [RejectedDeclaration]) {
+        let root = ParameterTable(top, file: path, context: "")
+        let family: any ProblemFamily.Type
+        var settings = SolverSettings()
+        let defaults: [String: ParameterValue]
+        do {
+            try root.rejectUnknownKeys(allowed: fileKeys)
+            let familyID = try root.string("family")
+            guard let f = FamilyRegistry.family(familyID) else {
+                throw root.invalid("family", "unknown family (known: \(FamilyRegistry.families.map { $0.identifier }.joined(separator: ", ")))")
+            }
+            family = f
+            if let s = try root.optionalTable("settings") { settings = try settings.applying(s) }
+            defaults = try root.optionalTable("defaults")?.values ?? [:]
+            if !defaults.isEmpty {
+                try ParameterTable(defaults, file: path, context: "[defaults]").rejectUnknownKeys(allowed: family.instanceKeys)
+            }
+        } catch {
+            let e = ProblemSuiteError.wrapping(error, file: path)
+            var out: [RejectedDeclaration] = []
+            if case .array(let items)? = top["instance"] {
+                for case .table(let t) in items {
+                    if case .string(let name)? = t["name"] { out.append(RejectedDeclaration(name: name, file: path, error: e)) }
+                }
+            }
+            return ([], out.isEmpty ? [RejectedDeclaration(name: nil, file: path, error: e)] : out)
+        }
+        guard let instanceValue = root["instance"] else { return ([], []) }
+        guard case .array(let instances) = instanceValue else {
+            return ([], [RejectedDeclaration(name: nil, file: path, error: root.invalid("instance", "expected [[instance]] tables"))])
+        }
+        var out: [ProblemEntry] = []
+        var rejected: [RejectedDeclaration] = []
+        for (index, item) in instances.enumerated() {
+            var name: String? = nil
+            var aliases: [String] = []
+            do {
+                guard case .table(var values) = item else {
+                    throw root.invalid("instance", "item \(index + 1) is not a table")
+                }
+                let probe = ParameterTable(values, file: path, context: "instance #\(index + 1)")
+                let declared = try probe.string("name")
+                name = declared
+                guard !declared.isEmpty, declared.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                    throw probe.invalid("name", "a name uses letters, digits, '-', '_' and '.' only")
+                }
+                let context = "instance \"\(declared)\""
+                let table = ParameterTable(values, file: path, context: context)
+                if let a = table["aliases"] {
+                    guard case .array(let items) = a else { throw table.invalid("aliases", "expected an array of strings") }
+                    aliases = try items.map {
+                        guard case .string(let s) = $0 else { throw table.invalid("aliases", "expected an array of strings") }
+                        return s
+                    }
+                }
+                var instanceSettings = settings
+                if let s = try table.optionalTable("settings") { instanceSettings = try settings.applying(s) }
+                values["name"] = nil; values["aliases"] = nil; values["settings"] = nil
+                var merged = defaults
+                for (k, v) in values { merged[k] = v }
+                let declaration = InstanceDeclaration(
+                    name: declared, aliases: aliases,
+                    parameters: ParameterTable(merged, file: path, context: context),
+                    settings: instanceSettings, file: path)
+                out.append(try family.entry(for: declaration))
+            } catch {
+                rejected.append(RejectedDeclaration(name: name, aliases: aliases, file: path,
+                                                    error: ProblemSuiteError.wrapping(error, file: path)))
+            }
+        }
+        return (out, rejected)
+    }
+
     /// The entry called `name` (or with that alias), ignoring case.
-    /// - Throws: ``ProblemSuiteError/unknownProblem(name:suggestions:)`` with the closest names.
+    /// - Throws: the declaration's own error if `name` was rejected (``rejected``), else
+    ///   ``ProblemSuiteError/unknownProblem(name:suggestions:)`` with the closest names.
     public func entry(named name: String) throws -> ProblemEntry {
         let key = name.uppercased()
         if let e = entries.first(where: { $0.name.uppercased() == key || $0.metadata.aliases.contains { $0.uppercased() == key } }) {
             return e
+        }
+        if let r = rejected.first(where: { r in ([r.name].compactMap { $0 } + r.aliases).contains { $0.uppercased() == key } }) {
+            throw r.error
         }
         let names = entries.flatMap { [$0.name] + $0.metadata.aliases }
         throw ProblemSuiteError.unknownProblem(name: name, suggestions: NameSuggestion.closest(to: name, among: names))
@@ -179,5 +293,35 @@ public struct Catalogue: Sendable {
                 hint: DataManifest.standardHint(forPath: missing))
         }
         return try e.load(context)
+    }
+}
+
+/// A declaration the catalogue left out, with the error that rejected it.
+public struct RejectedDeclaration: Sendable, Equatable, CustomStringConvertible {
+    /// The instance's name, when the declaration got as far as one (nil for a file that
+    /// could not be parsed, or an instance without a usable name).
+    public var name: String?
+    /// The instance's aliases, when they could be read.
+    public var aliases: [String]
+    /// The problem file.
+    public var file: String
+    /// Why it was rejected (names the file, the instance, the key and the value).
+    public var error: ProblemSuiteError
+
+    public init(name: String?, aliases: [String] = [], file: String, error: ProblemSuiteError) {
+        self.name = name
+        self.aliases = aliases
+        self.file = file
+        self.error = error
+    }
+
+    public var description: String { error.description }
+}
+
+extension ProblemSuiteError {
+    /// `error` itself when it is a suite error, else a ``malformedFile(file:line:column:reason:)``
+    /// of `file` carrying its description.
+    static func wrapping(_ error: any Error, file: String) -> ProblemSuiteError {
+        (error as? ProblemSuiteError) ?? .malformedFile(file: file, line: nil, column: nil, reason: "\(error)")
     }
 }

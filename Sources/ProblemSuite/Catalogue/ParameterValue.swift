@@ -1,4 +1,12 @@
 /// A declared parameter value, decoupled from the TOML library.
+///
+/// Codable as the plain JSON value (`256`, `0.7`, `"gaussian"`, `true`, `[1, 2]`,
+/// `{"k": 1}`), not as a tagged enum. Decoding tries integer, then boolean, string
+/// (before floating point, so that a string `"inf"` stays a string under a decoder that
+/// reads non-finite numbers from strings), floating point, array and table, so an integer stays an integer and a
+/// non-integral double a double. JSON itself does not tell `1.0` from `1`: a double with
+/// an integral value is written `1` by `JSONEncoder` and read back as `.int(1)`, which
+/// every numeric accessor (``ParameterTable/optionalDouble(_:)``) accepts alike.
 public enum ParameterValue: Codable, Sendable, Hashable, CustomStringConvertible {
     case int(Int)
     case double(Double)
@@ -15,6 +23,31 @@ public enum ParameterValue: Codable, Sendable, Hashable, CustomStringConvertible
         case .bool(let v): return String(v)
         case .array(let a): return "[" + a.map(\.description).joined(separator: ", ") + "]"
         case .table(let t): return "{" + t.keys.sorted().map { "\($0) = \(t[$0]!)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .int(let v): try c.encode(v)
+        case .double(let v): try c.encode(v)
+        case .string(let v): try c.encode(v)
+        case .bool(let v): try c.encode(v)
+        case .array(let v): try c.encode(v)
+        case .table(let v): try c.encode(v)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let v = try? c.decode(Int.self) { self = .int(v) }
+        else if let v = try? c.decode(Bool.self) { self = .bool(v) }
+        else if let v = try? c.decode(String.self) { self = .string(v) }
+        else if let v = try? c.decode(Double.self) { self = .double(v) }
+        else if let v = try? c.decode([ParameterValue].self) { self = .array(v) }
+        else if let v = try? c.decode([String: ParameterValue].self) { self = .table(v) }
+        else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a parameter value (number, string, boolean, array or table)")
         }
     }
 
@@ -47,11 +80,18 @@ public struct ParameterTable: Sendable {
 
     public subscript(key: String) -> ParameterValue? { values[key] }
 
-    /// The error for `key` with `reason`.
+    /// The error for `key` with `reason`. The value is quoted as declared, cut to its
+    /// first ``quotedValueLimit`` characters.
     public func invalid(_ key: String, _ reason: String) -> ProblemSuiteError {
-        .invalidParameter(file: file, context: context, key: key,
-                          value: values[key]?.description ?? "(absent)", reason: reason)
+        var value = values[key]?.description ?? "(absent)"
+        if value.count > ParameterTable.quotedValueLimit {
+            value = String(value.prefix(ParameterTable.quotedValueLimit)) + "…"
+        }
+        return .invalidParameter(file: file, context: context, key: key, value: value, reason: reason)
     }
+
+    /// Longest value quoted in an error message: 200 characters.
+    public static let quotedValueLimit = 200
 
     /// Throws for the first key (alphabetically) not in `allowed`, suggesting the closest.
     public func rejectUnknownKeys(allowed: [String]) throws {

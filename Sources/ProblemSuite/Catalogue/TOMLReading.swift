@@ -4,14 +4,35 @@ import TOMLKit
 /// Reads a TOML file into ``ParameterValue`` tables, turning parse errors into
 /// ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` with line and column.
 public enum TOMLReading {
+    /// Largest problem or manifest file read: 16 MiB (the suite's are a few KB). Reading
+    /// stops there, so a device (`/dev/zero`) or a huge file is an error, not a hang.
+    public static let maximumFileSize = 16 << 20
+
+    /// Reads and parses the TOML file at `file` (at most ``maximumFileSize`` bytes).
     public static func read(file: String) throws -> [String: ParameterValue] {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        try parse(readText(file: file), file: file)
+    }
+
+    /// The text of `file`: at most ``maximumFileSize`` bytes of UTF-8.
+    public static func readText(file: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: file) else {
             throw ProblemSuiteError.malformedFile(file: file, line: nil, column: nil, reason: "cannot read file")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
+        } catch {
+            throw ProblemSuiteError.malformedFile(file: file, line: nil, column: nil, reason: "cannot read file: \(error.localizedDescription)")
+        }
+        guard data.count <= maximumFileSize else {
+            throw ProblemSuiteError.malformedFile(file: file, line: nil, column: nil,
+                                                  reason: "larger than \(maximumFileSize) bytes, the limit for a problem file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ProblemSuiteError.malformedFile(file: file, line: nil, column: nil, reason: "not valid UTF-8")
         }
-        return try parse(text, file: file)
+        return text
     }
 
     public static func parse(_ text: String, file: String) throws -> [String: ParameterValue] {

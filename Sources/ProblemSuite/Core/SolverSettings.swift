@@ -3,6 +3,15 @@
 ///
 /// Defaults follow `spec/algorithms.md`: eps = 1e-4, tau_s = 1e-3, sigma = 1e-2,
 /// c = 1, kmax = 1000 (classification files set 2000).
+///
+/// Encoded (in result JSON) under the problem files' keys (`nR`, `eps`, `kmax`, `tau_s`,
+/// `sigma`, `c`, `fw_radius`, `fw_eta1`, `fw_eta2`, `record_every`), so that a result
+/// and the file it came from use one vocabulary.
+///
+/// Every value is validated by ``applying(_:)``: numbers finite (no `inf`, no `nan`) and
+/// in range, `kmax` and `record_every` at most ``SizeLimits/maxIterations``, `nR` at most
+/// ``SizeLimits/maxDimension`` (each family also checks `nR` against the instance's
+/// dimension).
 public struct SolverSettings: Codable, Sendable, Equatable {
     /// nR: number of relevant components (also the K of the k-support norm and the
     /// number of nonzeros of every starting point).
@@ -28,6 +37,20 @@ public struct SolverSettings: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// The problem files' keys (see ``keys``), not the Swift property names.
+    enum CodingKeys: String, CodingKey {
+        case relevantCount = "nR"
+        case gradientTolerance = "eps"
+        case maxIterations = "kmax"
+        case sparsityThreshold = "tau_s"
+        case sigma
+        case boundConstant = "c"
+        case frankWolfeRadius = "fw_radius"
+        case frankWolfeEta1 = "fw_eta1"
+        case frankWolfeEta2 = "fw_eta2"
+        case recordEvery = "record_every"
+    }
+
     /// The TOML keys of `[settings]`, with the property each sets.
     public static let keys: [String] = ["nR", "eps", "kmax", "tau_s", "sigma", "c",
                                         "fw_radius", "fw_eta1", "fw_eta2", "record_every"]
@@ -38,46 +61,34 @@ public struct SolverSettings: Codable, Sendable, Equatable {
     public func applying(_ table: ParameterTable) throws -> SolverSettings {
         try table.rejectUnknownKeys(allowed: SolverSettings.keys)
         var s = self
-        if let v = try table.optionalInt("nR") {
-            guard v > 0 else { throw table.invalid("nR", "must be positive") }
+        /// A finite number accepted by `ok`, else an error naming the key with `rule`.
+        func number(_ key: String, _ rule: String, _ ok: (Double) -> Bool) throws -> Double? {
+            guard let v = try table.optionalDouble(key) else { return nil }
+            guard v.isFinite else { throw table.invalid(key, "must be a finite number (\(rule))") }
+            guard ok(v) else { throw table.invalid(key, rule) }
+            return v
+        }
+        /// An integer in `range`, else an error naming the key with `rule`.
+        func integer(_ key: String, _ range: ClosedRange<Int>, _ rule: String) throws -> Int? {
+            guard let v = try table.optionalInt(key) else { return nil }
+            guard range.contains(v) else { throw table.invalid(key, rule) }
+            return v
+        }
+        let maxK = SizeLimits.maxIterations
+        if let v = try integer("nR", 1...SizeLimits.maxDimension, "must be positive and at most \(SizeLimits.maxDimension)") {
             s.relevantCount = v
         }
-        if let v = try table.optionalDouble("eps") {
-            guard v >= 0 else { throw table.invalid("eps", "must be non-negative") }
-            s.gradientTolerance = v
-        }
-        if let v = try table.optionalInt("kmax") {
-            guard v >= 0 else { throw table.invalid("kmax", "must be non-negative") }
+        if let v = try number("eps", "must be non-negative", { $0 >= 0 }) { s.gradientTolerance = v }
+        if let v = try integer("kmax", 0...maxK, "must be in 0...\(maxK) (a larger budget would grow traces without bound)") {
             s.maxIterations = v
         }
-        if let v = try table.optionalDouble("tau_s") {
-            guard v >= 0 else { throw table.invalid("tau_s", "must be non-negative") }
-            s.sparsityThreshold = v
-        }
-        if let v = try table.optionalDouble("sigma") {
-            guard v > 0 else { throw table.invalid("sigma", "must be positive") }
-            s.sigma = v
-        }
-        if let v = try table.optionalDouble("c") {
-            guard v > 0 else { throw table.invalid("c", "must be positive") }
-            s.boundConstant = v
-        }
-        if let v = try table.optionalDouble("fw_radius") {
-            guard v > 0 else { throw table.invalid("fw_radius", "must be positive") }
-            s.frankWolfeRadius = v
-        }
-        if let v = try table.optionalDouble("fw_eta1") {
-            guard v > 0 else { throw table.invalid("fw_eta1", "must be positive") }
-            s.frankWolfeEta1 = v
-        }
-        if let v = try table.optionalDouble("fw_eta2") {
-            guard v > 0 else { throw table.invalid("fw_eta2", "must be positive") }
-            s.frankWolfeEta2 = v
-        }
-        if let v = try table.optionalInt("record_every") {
-            guard v > 0 else { throw table.invalid("record_every", "must be positive") }
-            s.recordEvery = v
-        }
+        if let v = try number("tau_s", "must be non-negative", { $0 >= 0 }) { s.sparsityThreshold = v }
+        if let v = try number("sigma", "must be positive", { $0 > 0 }) { s.sigma = v }
+        if let v = try number("c", "must be positive", { $0 > 0 }) { s.boundConstant = v }
+        if let v = try number("fw_radius", "must be positive", { $0 > 0 }) { s.frankWolfeRadius = v }
+        if let v = try number("fw_eta1", "must be positive", { $0 > 0 }) { s.frankWolfeEta1 = v }
+        if let v = try number("fw_eta2", "must be positive", { $0 > 0 }) { s.frankWolfeEta2 = v }
+        if let v = try integer("record_every", 1...maxK, "must be in 1...\(maxK)") { s.recordEvery = v }
         return s
     }
 }

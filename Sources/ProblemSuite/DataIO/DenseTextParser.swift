@@ -6,20 +6,34 @@
 /// same number of values (the `columns` given, or the first row's); a row of another
 /// length, a malformed number or a count other than `rows` is a
 /// ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` with line and column.
+///
+/// Bounded input: a line longer than ``SizeLimits/maxLineLength`` (16 MiB), a file of more
+/// than ``SizeLimits/maxDataBytes`` (decompressed) bytes, a row beyond the declared `rows`
+/// (reported at that row, not after reading the rest), or a matrix of more than
+/// ``SizeLimits/maxDenseEntries`` values is an error naming the file and line.
 public enum DenseTextParser {
     /// Reads a dense matrix.
     /// - Parameters:
     ///   - columns: the required row length (nil: the first row's).
     ///   - rows: the required number of rows (nil: any).
     public static func parseMatrix(path: String, columns: Int? = nil, rows: Int? = nil) throws -> DenseMatrix {
-        var state = DenseTextState(file: path, columns: columns)
-        try LineBlocks.read(path: path) { start, end in try state.parseLines(start, end) }
+        try parseMatrix(path: path, columns: columns, rows: rows, maxLineLength: SizeLimits.maxLineLength)
+    }
+
+    /// As ``parseMatrix(path:columns:rows:)`` with a chosen line limit (for tests).
+    static func parseMatrix(path: String, columns: Int?, rows: Int?, maxLineLength: Int) throws -> DenseMatrix {
+        var state = DenseTextState(file: path, columns: columns, rowLimit: rows)
+        do {
+            try LineBlocks.read(path: path, maxLineLength: maxLineLength) { start, end in try state.parseLines(start, end) }
+        } catch let long as LineBlocks.LineTooLong {
+            throw long.error(file: path, lineNumber: state.line + 1)
+        }
         return try state.finish(rows: rows)
     }
 
     /// Parses dense text held in memory; `name` stands for the file in messages.
     public static func parseMatrix(bytes: [UInt8], name: String, columns: Int? = nil, rows: Int? = nil) throws -> DenseMatrix {
-        var state = DenseTextState(file: name, columns: columns)
+        var state = DenseTextState(file: name, columns: columns, rowLimit: rows)
         try bytes.withUnsafeBufferPointer { buf in
             if let b = buf.baseAddress { try state.parseLines(b, b + buf.count) }
         }
@@ -35,13 +49,16 @@ public enum DenseTextParser {
 struct DenseTextState {
     let file: String
     var columns: Int?
+    /// The declared number of rows: one more is an error.
+    let rowLimit: Int?
     var values: [Double] = []
     var rowCount = 0
     var line = 0
 
-    init(file: String, columns: Int?) {
+    init(file: String, columns: Int?, rowLimit: Int? = nil) {
         self.file = file
         self.columns = columns
+        self.rowLimit = rowLimit
     }
 
     mutating func parseLines(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) throws {
@@ -68,6 +85,14 @@ struct DenseTextState {
                   p == e || ParserState.isSpace(p.pointee) || p.pointee == UInt8(ascii: "#") else {
                 throw ProblemSuiteError.malformedFile(file: file, line: line, column: tokenStart - lineStart + 1,
                                                       reason: "malformed number \(ParserState.token(tokenStart, e))")
+            }
+            if count == 0, let rowLimit, rowCount >= rowLimit {
+                throw ProblemSuiteError.malformedFile(file: file, line: line, column: tokenStart - lineStart + 1,
+                                                      reason: "more rows than the \(rowLimit) declared")
+            }
+            if values.count >= SizeLimits.maxDenseEntries {
+                throw ProblemSuiteError.malformedFile(file: file, line: line, column: tokenStart - lineStart + 1,
+                                                      reason: "more than \(SizeLimits.maxDenseEntries) values, the suite's limit for a dense matrix")
             }
             if let columns, count == columns {
                 throw ProblemSuiteError.malformedFile(file: file, line: line, column: tokenStart - lineStart + 1,

@@ -20,6 +20,11 @@ import Darwin
 ///   after the last member that are not another gzip member are errors
 ///   (``ProblemSuiteError/malformedFile(file:line:column:reason:)``) naming the file.
 ///
+/// - At most ``maximumBytes`` (decompressed) bytes are delivered (default
+///   ``SizeLimits/maxDataBytes``, 1 GiB): a stream that inflates past it (a "gzip bomb",
+///   or an endless plain file such as `/dev/zero`) is an error as soon as the bound is
+///   passed, after at most one byte beyond it, never an allocation of its full size.
+///
 /// Not thread-safe; one reader per thread. The file is closed by ``close()`` or when the
 /// reader is released.
 public final class GzipReader {
@@ -31,6 +36,11 @@ public final class GzipReader {
     public private(set) var bytesDelivered: Int = 0
     /// Default input buffer size: 1 MiB, large enough that zlib and `read(2)` calls are rare.
     public static let defaultBufferSize = 1 << 20
+    /// The most (decompressed) bytes this reader delivers before it throws.
+    public let maximumBytes: Int
+    /// The size in bytes of a plain (uncompressed) regular file, from `fstat`; nil for a
+    /// gzip file or anything that is not a regular file (a device, a pipe).
+    public private(set) var plainFileSize: Int?
 
     private var fd: Int32
     private var input: UnsafeMutablePointer<UInt8>
@@ -45,11 +55,16 @@ public final class GzipReader {
     private var finished = false
 
     /// Opens `path` and sniffs its first bytes.
-    /// - Parameter bufferSize: size of the compressed-input buffer (default 1 MiB).
+    /// - Parameters:
+    ///   - bufferSize: size of the compressed-input buffer (default 1 MiB).
+    ///   - maximumBytes: the most decompressed bytes to deliver (default
+    ///     ``SizeLimits/maxDataBytes``); reading past it throws.
     /// - Throws: ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` if the file
     ///   cannot be opened or read, or its gzip header cannot be initialised.
-    public init(path: String, bufferSize: Int = GzipReader.defaultBufferSize) throws {
+    public init(path: String, bufferSize: Int = GzipReader.defaultBufferSize,
+                maximumBytes: Int = SizeLimits.maxDataBytes) throws {
         self.path = path
+        self.maximumBytes = max(maximumBytes, 0)
         self.inputCapacity = max(bufferSize, 64)
         self.input = .allocate(capacity: inputCapacity)
         self.fd = open(path, O_RDONLY)
@@ -65,6 +80,9 @@ public final class GzipReader {
         if inputEnd >= 2 && input[0] == 0x1f && input[1] == 0x8b {
             isCompressed = true
             try startInflater()
+        } else {
+            var info = stat()
+            if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG { plainFileSize = Int(info.st_size) }
         }
     }
 
@@ -91,8 +109,9 @@ public final class GzipReader {
 
     /// Reads the whole (decompressed) file into memory. For small files (manifests,
     /// fixtures); parsers of large files should stream with ``forEachChunk(_:)``.
-    public static func readAll(path: String) throws -> [UInt8] {
-        let reader = try GzipReader(path: path)
+    /// - Parameter maximumBytes: the most bytes read (default ``SizeLimits/maxDataBytes``).
+    public static func readAll(path: String, maximumBytes: Int = SizeLimits.maxDataBytes) throws -> [UInt8] {
+        let reader = try GzipReader(path: path, maximumBytes: maximumBytes)
         var out: [UInt8] = []
         try reader.forEachChunk { out.append(contentsOf: $0) }
         return out
@@ -100,11 +119,21 @@ public final class GzipReader {
 
     /// Reads up to `buffer.count` decompressed bytes into `buffer`.
     /// - Returns: the number of bytes written; 0 only at the end of the data.
-    /// - Throws: on a read error, a truncated or corrupt gzip stream.
+    /// - Throws: on a read error, a truncated or corrupt gzip stream, or data beyond
+    ///   ``maximumBytes``.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard buffer.count > 0, !finished, let base = buffer.baseAddress else { return 0 }
-        let n = isCompressed ? try inflateInto(base.assumingMemoryBound(to: UInt8.self), buffer.count)
-                             : try copyPlainInto(base.assumingMemoryBound(to: UInt8.self), buffer.count)
+        // Ask for at most one byte more than the bound allows: getting it proves the data
+        // go on past the bound, without inflating (or buffering) more.
+        let allowed = maximumBytes - bytesDelivered
+        let want = min(buffer.count, allowed + 1)
+        let n = isCompressed ? try inflateInto(base.assumingMemoryBound(to: UInt8.self), want)
+                             : try copyPlainInto(base.assumingMemoryBound(to: UInt8.self), want)
+        if n > allowed {
+            throw fail(isCompressed
+                ? "decompresses to more than \(maximumBytes) bytes, the limit for one data file (a gzip bomb, or not a data file of the suite)"
+                : "holds more than \(maximumBytes) bytes, the limit for one data file (an endless device such as /dev/zero, or not a data file of the suite)")
+        }
         bytesDelivered += n
         return n
     }

@@ -30,8 +30,9 @@ public struct IDXArray: Sendable, Equatable {
 /// images have magic `0x00000803` (2051) and labels `0x00000801` (2049).
 ///
 /// Checked: the magic's zero bytes and type, the number of dimensions (when the caller
-/// expects one), every size positive and their product without overflow, the payload
-/// complete, and no bytes after it. Every failure is a
+/// expects one), every size positive and their product without overflow and at most
+/// ``maximumPayload``, for an uncompressed file the header against the file's size (all
+/// before allocating anything), the payload complete, and no bytes after it. Every failure is a
 /// ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` naming the file.
 public enum IDXReader {
     /// Magic number of an unsigned-byte IDX file with three dimensions (MNIST images).
@@ -39,13 +40,15 @@ public enum IDXReader {
     /// Magic number of an unsigned-byte IDX file with one dimension (MNIST labels).
     public static let labelMagic: UInt32 = 0x0000_0801
 
-    /// Largest payload accepted (4 GiB), a guard against corrupt headers.
-    public static let maximumPayload = 1 << 32
+    /// Largest payload accepted: ``SizeLimits/maxDataBytes`` (1 GiB; MNIST's training
+    /// images are 47 MB), a guard against corrupt or hostile headers.
+    public static let maximumPayload = SizeLimits.maxDataBytes
 
     /// Reads an unsigned-byte IDX file.
     /// - Parameter expectedRank: the number of dimensions required (nil: any from 1 to 8).
     public static func read(path: String, expectedRank: Int? = nil) throws -> IDXArray {
-        let reader = try GzipReader(path: path)
+        // The largest valid file: magic, at most 8 sizes, the largest payload.
+        let reader = try GzipReader(path: path, maximumBytes: 4 + 4 * 8 + maximumPayload)
         func fail(_ reason: String) -> ProblemSuiteError {
             .malformedFile(file: path, line: nil, column: nil, reason: reason)
         }
@@ -77,6 +80,10 @@ public enum IDXReader {
             }
             total = product
             dimensions.append(size)
+        }
+        if let size = reader.plainFileSize, size != 4 + 4 * rank + total {
+            let what = size < 4 + 4 * rank + total ? "IDX payload is truncated" : "IDX file has bytes after the payload"
+            throw fail("\(what): the header declares dimensions \(dimensions.map(String.init).joined(separator: " x ")) (\(4 + 4 * rank + total) bytes with the header), but the file holds \(size) bytes")
         }
         // Read in chunks rather than trusting the header with one huge allocation.
         var data: [UInt8] = []

@@ -21,6 +21,11 @@ import Darwin
 ///   feature, as `a9a.t` shows), else the largest index seen. An index above a given
 ///   `featureCount` is an error.
 ///
+/// Bounded input: a line longer than ``SizeLimits/maxLineLength`` (16 MiB), a file of
+/// more than ``SizeLimits/maxDataBytes`` (decompressed) bytes, or, when the caller declares
+/// `rows`, a sample beyond that count stops the parse with an error naming the file and
+/// line (so `/dev/zero`, a binary file or a gzip bomb fails fast with bounded memory).
+///
 /// Every malformed line is a ``ProblemSuiteError/malformedFile(file:line:column:reason:)``
 /// with the 1-based line and byte column; gzip errors name the file (``GzipReader``).
 /// No input crashes the parser.
@@ -31,23 +36,34 @@ public enum LIBSVMParser {
     /// Parses the file at `path`.
     /// - Parameters:
     ///   - featureCount: the number of features d (nil: the largest index in the file).
+    ///   - rows: the number of samples the caller expects (nil: any). A sample beyond it
+    ///     is an error at once (the file is not read further); fewer is not an error here
+    ///     (compare ``LabelledDataSet/rowCount``).
     ///   - storage: nil picks dense or CSR by density (``FeatureMatrix/denseThreshold``);
     ///     `"dense"` or `"csr"` forces one.
-    public static func parse(path: String, featureCount: Int? = nil, storage: String? = nil) throws -> LabelledDataSet {
-        try parse(path: path, featureCount: featureCount, storage: storage, chunkSize: LineBlocks.chunkSize)
+    public static func parse(path: String, featureCount: Int? = nil, rows: Int? = nil, storage: String? = nil) throws -> LabelledDataSet {
+        try parse(path: path, featureCount: featureCount, rows: rows, storage: storage, chunkSize: LineBlocks.chunkSize)
     }
 
-    /// As ``parse(path:featureCount:storage:)`` with a chosen text-buffer size (tests use
-    /// tiny ones to put chunk boundaries everywhere).
-    static func parse(path: String, featureCount: Int?, storage: String?, chunkSize: Int) throws -> LabelledDataSet {
-        var state = ParserState(file: path, featureCount: featureCount)
-        try LineBlocks.read(path: path, chunkSize: chunkSize) { start, end in try state.parseLines(start, end) }
+    /// As ``parse(path:featureCount:rows:storage:)`` with a chosen text-buffer size (tests
+    /// use tiny ones to put chunk boundaries everywhere) and line and byte limits.
+    static func parse(path: String, featureCount: Int?, rows: Int? = nil, storage: String?, chunkSize: Int,
+                      maxLineLength: Int = SizeLimits.maxLineLength,
+                      maximumBytes: Int = SizeLimits.maxDataBytes) throws -> LabelledDataSet {
+        var state = ParserState(file: path, featureCount: featureCount, rowLimit: rows)
+        do {
+            try LineBlocks.read(path: path, chunkSize: chunkSize, maxLineLength: maxLineLength,
+                                maximumBytes: maximumBytes) { start, end in try state.parseLines(start, end) }
+        } catch let long as LineBlocks.LineTooLong {
+            throw long.error(file: path, lineNumber: state.line + 1)
+        }
         return try state.finish(storage: storage)
     }
 
     /// Parses LIBSVM text held in memory; `name` stands for the file in messages.
-    public static func parse(bytes: [UInt8], name: String, featureCount: Int? = nil, storage: String? = nil) throws -> LabelledDataSet {
-        var state = ParserState(file: name, featureCount: featureCount)
+    public static func parse(bytes: [UInt8], name: String, featureCount: Int? = nil, rows: Int? = nil,
+                             storage: String? = nil) throws -> LabelledDataSet {
+        var state = ParserState(file: name, featureCount: featureCount, rowLimit: rows)
         try bytes.withUnsafeBufferPointer { buf in
             if let b = buf.baseAddress { try state.parseLines(b, b + buf.count) }
         }
@@ -59,6 +75,8 @@ public enum LIBSVMParser {
 struct ParserState {
     let file: String
     let featureCount: Int?
+    /// The declared number of samples: one more is an error.
+    let rowLimit: Int?
     var labels: [Double] = []
     var rowStart: [Int] = [0]
     var columns: [Int32] = []
@@ -66,9 +84,10 @@ struct ParserState {
     var maxIndex = 0
     var line = 0
 
-    init(file: String, featureCount: Int?) {
+    init(file: String, featureCount: Int?, rowLimit: Int? = nil) {
         self.file = file
         self.featureCount = featureCount
+        self.rowLimit = rowLimit
     }
 
     @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 }
@@ -109,6 +128,9 @@ struct ParserState {
         var p = lineStart
         while p < e && ParserState.isSpace(p.pointee) { p += 1 }
         if p == e || p.pointee == UInt8(ascii: "#") { return }
+        if let rowLimit, labels.count >= rowLimit {
+            throw error(lineStart, p, "more samples than the \(rowLimit) declared (rows = \(rowLimit))")
+        }
         let labelStart = p
         guard let label = DecimalParsing.parseDouble(&p, e),
               p == e || ParserState.isSpace(p.pointee) || p.pointee == UInt8(ascii: "#") else {
@@ -194,7 +216,12 @@ struct ParserState {
         let features: FeatureMatrix
         switch storage {
         case nil: features = FeatureMatrix.choosing(csr)
-        case "dense": features = .dense(csr.dense())
+        case "dense":
+            guard SizeLimits.product(labels.count, d) != nil else {
+                throw ProblemSuiteError.malformedFile(file: file, line: nil, column: nil,
+                                                      reason: "\(labels.count)×\(d) dense storage would exceed the suite's limit of \(SizeLimits.maxDenseEntries) entries; use csr")
+            }
+            features = .dense(csr.dense())
         case "csr", "sparse": features = .sparse(csr)
         default: throw ProblemSuiteError.invalidRequest("unknown storage '\(storage!)' (use dense or csr)")
         }

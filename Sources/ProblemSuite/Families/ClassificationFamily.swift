@@ -19,7 +19,11 @@
 /// (`loss = "sigmoid"` for the sigmoid loss); the held-out rows give the test accuracy.
 ///
 /// Declared sizes (`rows`, `features`) let the catalogue describe an instance without
-/// reading its data; loading checks them against the file.
+/// reading its data; loading checks them against the file. Both must be at most
+/// ``SizeLimits/maxDimension``; for the always-dense sources (`dense-text`, `mnist`)
+/// rows·features must be at most ``SizeLimits/maxDenseEntries``; the settings' nR must not
+/// exceed the number of unknowns. A data file with more rows than declared is an error
+/// as soon as the extra row is read (no unbounded reading).
 public enum ClassificationFamily: ProblemFamily {
     public static let identifier = "classification"
     public static let summary = "Binary classification, averaged logistic (or sigmoid) loss on real data: GISETTE, A9A, REGED0, MOLECULE, MNIST even/odd, W8A"
@@ -83,8 +87,11 @@ public enum ClassificationFamily: ProblemFamily {
         if source == .libsvm && labelsFile != nil {
             throw t.invalid("labels_file", "a LIBSVM file carries its labels; remove labels_file")
         }
-        let rows = try t.positiveInt("rows")
-        let features = try t.positiveInt("features")
+        let rows = try t.size("rows")
+        let features = try t.size("features")
+        if source != .libsvm {
+            try t.checkDense("features", rows: rows, columns: features, what: "the dense \(source.rawValue) data")
+        }
         let samples = try t.optionalInt("samples")
         if let samples {
             guard samples >= 2 else { throw t.invalid("samples", "must be at least 2") }
@@ -117,6 +124,7 @@ public enum ClassificationFamily: ProblemFamily {
 
     public static func entry(for d: InstanceDeclaration) throws -> ProblemEntry {
         let p = try parameters(d.parameters)
+        try d.checkRelevantCount(dimension: p.dimension)
         var values = d.parameters.values
         values["source"] = .string(p.source.rawValue)
         values["train_fraction"] = .double(p.trainFraction)
@@ -159,15 +167,15 @@ public enum ClassificationFamily: ProblemFamily {
         }
         switch p.source {
         case .libsvm:
-            let data = try LIBSVMParser.parse(path: path, featureCount: p.features)
+            let data = try LIBSVMParser.parse(path: path, featureCount: p.features, rows: p.rows)
             try checkRows(data.rowCount, path)
             let labels = try data.signLabels()
             return (data.features.selecting(rows: selected), selected.map { labels[$0] })
         case .denseText:
             let labelsPath = dir + "/" + p.labelsFile!
-            let m = try DenseTextParser.parseMatrix(path: path, columns: p.features)
+            let m = try DenseTextParser.parseMatrix(path: path, columns: p.features, rows: p.rows)
             try checkRows(m.rows, path)
-            let raw = try DenseTextParser.parseLabels(path: labelsPath)
+            let raw = try DenseTextParser.parseLabels(path: labelsPath, rows: p.rows)
             try checkRows(raw.count, labelsPath)
             let labels = try LabelledDataSet.signLabels(raw, source: labelsPath)
             return (FeatureMatrix.choosing(m).selecting(rows: selected), selected.map { labels[$0] })

@@ -13,6 +13,11 @@
 /// - `partial-dct` (A6): m distinct random rows of the orthonormal DCT-II, applied fast,
 ///   never stored.
 ///
+/// Sizes: n, m, s at most ``SizeLimits/maxDimension``; the dense ensembles (all but
+/// `partial-dct`, which is never stored) need m·n ≤ ``SizeLimits/maxDenseEntries``;
+/// the settings' nR must not exceed n. Each is checked in ``entry(for:)``, before
+/// anything is allocated.
+///
 /// Random streams (all under the instance's `seed`): `matrix` for A (and the DCT rows),
 /// `solution` for x*. Orthogonal factors come from Householder QR with signs fixed.
 public enum RandomLeastSquaresFamily: ProblemFamily {
@@ -42,9 +47,9 @@ public enum RandomLeastSquaresFamily: ProblemFamily {
         guard let ensemble = Ensemble(rawValue: name) else {
             throw t.invalid("ensemble", "unknown ensemble (known: \(Ensemble.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let n = try t.positiveInt("n", default: 1024)
-        let m = try t.positiveInt("m", default: 256)
-        let s = try t.positiveInt("s", default: 32)
+        let n = try t.size("n", default: 1024)
+        let m = try t.size("m", default: 256)
+        let s = try t.size("s", default: 32)
         guard m < n else { throw t.invalid("m", "must be smaller than n = \(n) (under-determined)") }
         guard s <= n else { throw t.invalid("s", "must be at most n = \(n)") }
         if ensemble == .orthogonalBlocks && n % m != 0 {
@@ -53,6 +58,9 @@ public enum RandomLeastSquaresFamily: ProblemFamily {
         if ensemble == .partialDCT && !DCTOperator.supports(n) {
             throw t.invalid("n", "partial-dct needs n to be a power of two")
         }
+        if ensemble != .partialDCT {
+            try t.checkDense(t["m"] != nil ? "m" : "n", rows: m, columns: n, what: "the dense \(ensemble.rawValue) matrix")
+        }
         let range = try t.double("log10_range", default: 1)
         guard range >= 0 && range <= 8 else { throw t.invalid("log10_range", "must be in [0, 8]") }
         return Parameters(ensemble: ensemble, n: n, m: m, s: s, seed: try t.seed(default: 1), log10Range: range)
@@ -60,6 +68,7 @@ public enum RandomLeastSquaresFamily: ProblemFamily {
 
     public static func entry(for d: InstanceDeclaration) throws -> ProblemEntry {
         let p = try parameters(d.parameters)
+        try d.checkRelevantCount(dimension: p.n)
         var values = d.parameters.values
         values["ensemble"] = .string(p.ensemble.rawValue)
         values["n"] = .int(p.n); values["m"] = .int(p.m); values["s"] = .int(p.s)

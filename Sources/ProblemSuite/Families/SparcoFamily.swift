@@ -25,6 +25,12 @@
 /// components, N(0,1)·√(n/2) at random places, instead of the default cosine) and the
 /// Haar `levels` are Sparco's, with Sparco's defaults.
 ///
+/// Sizes are checked before anything is built: n, m, k at most
+/// ``SizeLimits/maxDimension`` before and after scaling (a `scale` whose product is not
+/// a representable size is an error naming `scale`, never a trap), the stored Gaussian
+/// matrices (problems 5, 7, 8, 11) at most ``SizeLimits/maxDenseEntries`` entries, the
+/// Haar `levels` at most log₂ n, and the settings' nR at most the number of unknowns.
+///
 /// Randomness: Sparco calls `rng(0)` and then MATLAB's `randperm`/`randn` in a fixed
 /// order. This suite draws the same quantities in the same order from one
 /// ``SuiteRandom`` stream, `SuiteRandom(seed: seed, stream: "sparco")` (default seed 0,
@@ -156,7 +162,7 @@ public enum SparcoFamily: ProblemFamily {
         }
         func int(_ key: String) throws -> Int {
             guard case .int(let d)? = defaults[key] else { return 0 }
-            return try t.positiveInt(key, default: d)
+            return try t.size(key, default: d)
         }
         var n = try int("n"), m = try int("m"), k = try int("k")
         var scale = 1.0
@@ -166,8 +172,13 @@ public enum SparcoFamily: ProblemFamily {
         }
         if number == 7 || number == 8 || number == 11 {
             // Sparco: k = max(1, round(k·scale)), likewise m and n (MATLAB rounds half away from zero).
-            func scaled(_ v: Int) -> Int { max(1, Int((Double(v) * scale).rounded(.toNearestOrAwayFromZero))) }
-            n = scaled(n); m = scaled(m); k = scaled(k)
+            func scaled(_ v: Int, _ key: String) throws -> Int {
+                guard let r = SizeLimits.scaled(v, by: scale) else {
+                    throw t.invalid("scale", "scales \(key) = \(v) to \(Double(v) * scale), above the suite's size limit \(SizeLimits.maxDimension)")
+                }
+                return max(1, r)
+            }
+            n = try scaled(n, "n"); m = try scaled(m, "m"); k = try scaled(k, "k")
         }
         if ![5, 7, 8, 11, 12].contains(number) { m = n }
         var c: Int? = nil
@@ -177,6 +188,9 @@ public enum SparcoFamily: ProblemFamily {
         if number == 2 {
             levels = try t.int("levels", default: 5)
             guard levels >= 0 else { throw t.invalid("levels", "must be non-negative") }
+            guard levels < Int.bitWidth - 2, 1 << levels <= n else {
+                throw t.invalid("levels", "2^levels must not exceed n = \(n)")
+            }
             guard HaarWaveletOperator.supports(length: n, levels: levels) else {
                 throw t.invalid("n", "the Haar transform needs n to be a multiple of 2^levels = 2^\(levels)")
             }
@@ -196,6 +210,9 @@ public enum SparcoFamily: ProblemFamily {
         if [7, 8, 12].contains(number) && m > n {
             throw t.invalid(t["m"] == nil ? sizeKey : "m", "m = \(m) must not exceed n = \(n) (\(number == 12 ? "distinct rows of the DCT" : "orthonormal rows"))")
         }
+        if [5, 7, 8, 11].contains(number) {
+            try t.checkDense(t["m"] == nil ? sizeKey : "m", rows: m, columns: n, what: "the Gaussian matrix")
+        }
         if let c {
             guard c >= 1 && c <= n else { throw t.invalid("c", "must be in 1...n = \(n)") }
         } else if number == 3 && n < 13 {
@@ -209,6 +226,7 @@ public enum SparcoFamily: ProblemFamily {
 
     public static func entry(for d: InstanceDeclaration) throws -> ProblemEntry {
         let p = try parameters(d.parameters)
+        try d.checkRelevantCount(dimension: p.dimension)
         var values = d.parameters.values
         values["problem"] = .int(p.problem)
         for (key, value) in defaults(p.problem) where values[key] == nil { values[key] = value }

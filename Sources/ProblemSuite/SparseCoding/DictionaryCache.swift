@@ -165,9 +165,13 @@ public enum DictionaryCache {
         guard header.key == key else {
             return .failure(Problem(reason: "cache file \(path) is stale: it holds a dictionary for another key"))
         }
-        let expected = header.atoms * header.length * 8
+        // Checked: a hostile header's sizes must not overflow (no trap on a corrupt cache).
         guard header.atoms == header.spec.ksvd.atoms, header.atoms > 0, header.length > 0,
-              bytes.count - headerEnd == expected else {
+              let entries = SizeLimits.product(header.atoms, header.length) else {
+            return corrupt("sizes \(header.atoms)×\(header.length) are not a valid dictionary")
+        }
+        let expected = entries * 8
+        guard bytes.count - headerEnd == expected else {
             return corrupt("payload of \(bytes.count - headerEnd) bytes, expected \(expected)")
         }
         let payload = Array(bytes[headerEnd...])
