@@ -160,7 +160,7 @@ struct RunCommand: ParsableCommand {
 }
 
 /// The largest kmax accepted on the command line (the settings' own limit).
-let maxIterationLimit = 10_000_000
+let maxIterationLimit = SizeLimits.maxIterations
 
 struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -67,6 +67,9 @@ struct ListCommand: ParsableCommand {
             return
         }
         let catalogue = try suite.catalogue()
+        for r in catalogue.rejected {
+            FileHandle.standardError.write(Data("warning: left out of the catalogue: \(r)\n".utf8))
+        }
         let dataDir = suite.dataDirectory
         let entries = catalogue.filter(family: family, minDimension: minN, maxDimension: maxN, pattern: name)
         let files = FileStates(dataDirectory: dataDir)

@@ -33,6 +33,8 @@ final class DataIntegrityCommandTests: XCTestCase {
         """)
         try dir.write("problems/toy.toml", text: """
         family = "classification"
+        [settings]
+        nR = 2
         [[instance]]
         name = "TOY"
         file = "toy.svm"

@@ -292,7 +292,7 @@ public struct Catalogue: Sendable {
                 problem: e.name, file: (context.dataDirectory.map { $0 + "/" } ?? "") + missing,
                 hint: DataManifest.standardHint(forPath: missing))
         }
-        return try e.load(context)
+        return try e.loadVerified(context).problem
     }
 }
 
