@@ -192,10 +192,11 @@ public enum Report {
             }
             return pm(c.statistic, style)
         }
-        let prefix = experiment.map { "\($0) — " } ?? ""
         var tables: [Table] = []
         let families = pairs.map(\.family).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         for family in families {
+            // The experiment's name, unless it is the family's own.
+            let prefix = experiment.map { $0 == family ? "" : "\($0) — " } ?? ""
             let ps = pairs.filter { $0.family == family }
             let familyLevels = levels.filter { l in ps.contains { cell($0, "eps_g", l) != nil || cell($0, "pruned_accuracy", l) != nil } }
             let classification = ps.contains { cell($0, "accuracy") != nil }

@@ -73,7 +73,7 @@ struct ExecutionOptions: ParsableArguments {
             standardError("note: \(summary.recomputed) stored results were computed again (made under another fingerprint, unreadable, or errored); first: "
                           + summary.recomputeReasons.prefix(3).map { "\($0.0): \($0.1)" }.joined(separator: "; "))
         }
-        print("\(summary.completed) runs done, \(summary.skipped) already stored, \(summary.recomputed) recomputed, \(summary.allFailures.count) failed (\(formatSeconds(monotonicSeconds() - start)))")
+        say("\(summary.completed) runs done, \(summary.skipped) already stored, \(summary.recomputed) recomputed, \(summary.allFailures.count) failed (\(formatSeconds(monotonicSeconds() - start)))")
         return summary
     }
 }
@@ -90,6 +90,12 @@ final class LockedValue: @unchecked Sendable {
         value = v
         return true
     }
+}
+
+/// One line on standard output, written at once (not buffered), so that a batch log
+/// interleaves it with the progress lines of the error stream in the order they happened.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 func standardError(_ line: String) {
@@ -206,7 +212,7 @@ struct ReproduceCommand: ParsableCommand {
         var mismatch = false
         var index: [Report.IndexEntry] = []
         for e in selected {
-            print("== \(e.name): \(e.title)")
+            say("== \(e.name): \(e.title)")
             let plan = try Plan.make(catalogue: catalogue, context: context, problems: e.problems, solvers: e.solvers,
                                      runs: e.runs, pruning: e.pruning, protocolKind: quick ? .quick : .full) { try e.settings(for: $0) }
             for l in plan.leftOut {
@@ -215,12 +221,12 @@ struct ReproduceCommand: ParsableCommand {
             }
             guard !plan.tasks.isEmpty else {
                 let why = plan.leftOut.map(\.message).joined(separator: "\n  ")
-                print("skipped \(e.name): none of its problems can run\n  \(why)")
+                say("skipped \(e.name): none of its problems can run\n  \(why)")
                 index.append(Report.IndexEntry(name: e.name, title: e.title, report: nil,
                                                summary: "skipped: " + plan.leftOut.map(\.problem).joined(separator: ", ") + " left out (data missing or failing its checksum)"))
                 continue
             }
-            for l in plan.leftOut { print("left out \(l.message)") }
+            for l in plan.leftOut { say("left out \(l.message)") }
             let directory = root + "/" + e.name
             let info = ExperimentInfo(name: e.name, title: e.title, file: e.file, protocolKind: quick ? .quick : .full, runs: e.runs,
                                       pruning: e.pruning, problems: e.problems, solvers: e.solvers, overrides: e.overrideLines,
@@ -242,14 +248,14 @@ struct ReproduceCommand: ParsableCommand {
             _ = report
         }
         let indexPath = try Report.writeIndex(index, to: root, heading: quick ? "ProblemSuite: the quick protocol" : "ProblemSuite: the paper's experiments")
-        print("""
+        say("""
         == summary: \(total.done) runs done, \(total.stored) already stored, \(total.recomputed) recomputed, \(total.failed) failed \
         in \(formatSeconds(monotonicSeconds() - start)); \(index.filter { $0.report == nil }.count) experiments skipped; \
         problems left out: \(leftOut.isEmpty ? "none" : leftOut.joined(separator: ", "))
         report: \(indexPath)
         """)
         if !failures.isEmpty {
-            print("failed runs:\n" + failures.prefix(20).map { "  " + $0 }.joined(separator: "\n") + (failures.count > 20 ? "\n  … and \(failures.count - 20) more" : ""))
+            say("failed runs:\n" + failures.prefix(20).map { "  " + $0 }.joined(separator: "\n") + (failures.count > 20 ? "\n  … and \(failures.count - 20) more" : ""))
             throw ExitCode.failure
         }
         if mismatch { throw ExitCode.failure }
@@ -334,7 +340,7 @@ struct ReportCommand: ParsableCommand {
         info?.pruning = levels
         let target = to ?? directory + "/report-pruning"
         let written = try Report.write(records: out, to: target, experiment: info, store: store)
-        print("report: \(written.index) (\(out.count) results, pruning measures recomputed at \(levels.map { Cell.format($0) }.joined(separator: ", ")) %)")
+        say("report: \(written.index) (\(out.count) results, pruning measures recomputed at \(levels.map { Cell.format($0) }.joined(separator: ", ")) %)")
     }
 
     /// The validated results of `directory`.
@@ -354,7 +360,7 @@ struct ReportCommand: ParsableCommand {
         let info = try experiment ?? ExperimentInfo.read(from: directory)
         let out = try Report.write(records: records, to: target ?? directory + "/report", experiment: info,
                                    store: ResultStore(root: directory))
-        print("report: \(out.index) (\(records.count) results, \(out.files.count) files)")
+        say("report: \(out.index) (\(records.count) results, \(out.files.count) files)")
         return out
     }
 }
@@ -396,14 +402,14 @@ struct CheckCommand: ParsableCommand {
         for c in outcome.changes {
             let a = c.reference.map { String(format: "%.6g", $0) } ?? "-", b = c.current.map { String(format: "%.6g", $0) } ?? "-"
             switch c.kind {
-            case .runs: print("\(marks[c.kind]!)  \(c.id)  reference \(a) runs  now \(b) runs")
-            case .new: print("\(marks[c.kind]!)  \(c.id)  not in the reference  now \(b)")
-            default: print("\(marks[c.kind]!)  \(c.id)  reference \(a)  now \(b)")
+            case .runs: say("\(marks[c.kind]!)  \(c.id)  reference \(a) runs  now \(b) runs")
+            case .new: say("\(marks[c.kind]!)  \(c.id)  not in the reference  now \(b)")
+            default: say("\(marks[c.kind]!)  \(c.id)  reference \(a)  now \(b)")
             }
         }
         let r = outcome.regressions.count
         let new = outcome.changes.filter { $0.kind == .new }.count
-        print("\(outcome.compared) cells compared, \(outcome.changes.count) moved or unmatched (rtol \(rtol)), \(new) not in the reference\(allowNew ? " (allowed)" : ""), \(r) regressions")
+        say("\(outcome.compared) cells compared, \(outcome.changes.count) moved or unmatched (rtol \(rtol)), \(new) not in the reference\(allowNew ? " (allowed)" : ""), \(r) regressions")
         if r > 0 { throw ExitCode.failure }
     }
 }
@@ -430,6 +436,6 @@ struct MergeCommand: ParsableCommand {
         let merge = try ResultMerge(inputs: inputs, target: out)
         try ExecutionOptions.prepare(out)
         let written = try merge.write()
-        print("merged \(written) results into \(out) (\(merge.alreadyThere) already there, \(merge.duplicates) identical duplicates)")
+        say("merged \(written) results into \(out) (\(merge.alreadyThere) already there, \(merge.duplicates) identical duplicates)")
     }
 }
