@@ -29,11 +29,11 @@ public struct ResultMerge {
         for dir in inputs {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-                throw HarnessError.corruptResult(file: dir, reason: "no such results directory")
+                throw HarnessError.badPath("\(dir): no such results directory")
             }
             let store = ResultStore(root: dir)
             guard FileManager.default.fileExists(atPath: store.resultsDirectory) else {
-                throw HarnessError.corruptResult(file: dir, reason: "holds no results/ directory: not a results directory")
+                throw HarnessError.badPath("\(dir): holds no results/ directory: not a results directory")
             }
             if let info = try ExperimentInfo.read(from: dir) { infos.append(info) }
             for r in try store.all() {
