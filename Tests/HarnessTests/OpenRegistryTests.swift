@@ -233,19 +233,27 @@ final class ThreadsAsValueTests: XCTestCase {
     }
 
     func testSameBitsWithOneAndTwoThreadsThroughTheContext() throws {
-        let catalogue = try Catalogue.standard()
+        // Large enough (m·n = 2²¹ ≥ Parallel.minimumParallelWork) for the kernels to split.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("threads-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        family = "random-least-squares"
+        [settings]
+        kmax = 8
+        [[instance]]
+        name = "BIG"
+        ensemble = "gaussian"
+        n = 4096
+        m = 512
+        """.write(toFile: dir + "/big.toml", atomically: true, encoding: .utf8)
+        let catalogue = try Catalogue(directory: dir, strict: true)
         var results: [[RunRecord]] = []
         for threads in [1, 2] {
             let context = LoadContext(threads: threads)
-            let plan = try Plan.make(catalogue: catalogue, context: context, problems: ["A1", "A6"], solvers: ["prunadag-v3", "fw2"],
-                                     runs: 1, pruning: [50]) { meta in
-                var s = meta.settings
-                s.maxIterations = 15
-                return s
-            }
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("threads-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: root) }
-            let store = ResultStore(root: root)
+            let plan = try Plan.make(catalogue: catalogue, context: context, problems: ["BIG"], solvers: ["prunadag-v3", "fw2"],
+                                     runs: 1, pruning: [50])
+            let store = ResultStore(root: dir + "/results-\(threads)")
             let summary = Runner(store: store, context: context, jobs: 1, command: "t").run(plan)
             XCTAssertEqual(summary.completed, plan.tasks.count)
             results.append(try store.all().map { r in
@@ -257,7 +265,7 @@ final class ThreadsAsValueTests: XCTestCase {
         }
         XCTAssertEqual(results[0], results[1])
         // And directly: one large dense gradient, one and two threads.
-        let problem = try catalogue.load("A1", context: LoadContext(threads: 2))
+        let problem = try catalogue.load("BIG", context: LoadContext(threads: 2))
         let x = problem.startingPoint(run: 1)
         let g1 = Parallel.withThreads(1) { problem.gradient(at: x) }
         let g2 = Parallel.withThreads(2) { problem.gradient(at: x) }
