@@ -33,6 +33,9 @@ let package = Package(
     products: [
         .library(name: "ProblemSuite", targets: ["ProblemSuite"]),
         .executable(name: "problemsuite", targets: ["ProblemSuiteCLI"]),
+        .library(name: "Solvers", targets: ["Solvers"]),
+        .library(name: "Harness", targets: ["Harness"]),
+        .library(name: "ProblemSuiteCommandLine", targets: ["ProblemSuiteCommandLine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,6 +58,11 @@ let package = Package(
         .target(name: "CSparseKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .executableTarget(
             name: "ProblemSuiteCLI",
+            dependencies: ["ProblemSuiteCommandLine"]
+        ),
+        // Every subcommand of `problemsuite`, as a library: a tool of your own can add families and solvers.
+        .target(
+            name: "ProblemSuiteCommandLine",
             dependencies: [
                 "ProblemSuite",
                 "Solvers",

@@ -9,7 +9,7 @@ import Solvers
 /// name = "random-least-squares"
 /// title = "Random least squares (paper Table 2, Figures 1-4)"
 /// problems = ["A1", "A2", "A3", "A4", "A5", "A6"]   # names or patterns
-/// solvers = ["adagrad", "prunadag-v1", ...]        # default: every registered solver
+/// solvers = ["adagrad", "prunadag-v1", ...]        # default: every solver of the registry
 /// runs = 20
 /// pruning = [10, 30, 50, 70, 90]                    # percentages for eps_g, eps_f
 /// [settings]                                        # overrides of every problem's settings
@@ -32,8 +32,11 @@ public struct Experiment: Sendable, Equatable {
     static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick"]
     static let quickKeys = ["runs", "settings", "problems", "solvers"]
 
-    /// Reads an experiment file; `quick` selects its `[quick]` (CI-sized) form.
-    public static func read(file: String, quick: Bool = false) throws -> Experiment {
+    /// Reads an experiment file; `quick` selects its `[quick]` (CI-sized) form. Solver
+    /// names are checked against `registry` (default ``SolverRegistry/standard``), whose
+    /// names are also the default list.
+    /// - Throws: a malformed file, an unknown key or solver, a value out of range.
+    public static func read(file: String, quick: Bool = false, registry: SolverRegistry = .standard) throws -> Experiment {
         let t = ParameterTable(try TOMLReading.read(file: file), file: file, context: "")
         try t.rejectUnknownKeys(allowed: keys)
         let name = try t.string("name")
@@ -41,17 +44,20 @@ public struct Experiment: Sendable, Equatable {
             throw t.invalid("name", "an experiment name is a directory name under --out: letters, digits, '-', '_' and '.' only, not starting with '.', and not 'quick' (the quick protocol's directory)")
         }
         var e = Experiment(name: name, title: try t.string("title", default: name), problems: try stringArray(t, "problems") ?? ["*"],
-                           solvers: try stringArray(t, "solvers") ?? SolverRegistry.names,
+                           solvers: try stringArray(t, "solvers") ?? registry.names,
                            runs: try t.positiveInt("runs", default: 20),
                            pruning: try t.optionalDoubleArray("pruning") ?? [10, 30, 50, 70, 90],
                            settingsOverrides: try t.optionalTable("settings")?.values ?? [:], file: file)
         for p in e.pruning where !(0...100).contains(p) { throw t.invalid("pruning", "percentages must lie in [0, 100]") }
-        for s in e.solvers { _ = try SolverRegistry.entry(named: s) }
+        for s in e.solvers { _ = try registry.entry(named: s) }
         if quick, let q = try t.optionalTable("quick") {
             try q.rejectUnknownKeys(allowed: quickKeys)
             if let r = try q.optionalInt("runs") { guard r > 0 else { throw q.invalid("runs", "must be positive") }; e.runs = r }
             if let p = try stringArray(q, "problems") { e.problems = p }
-            if let s = try stringArray(q, "solvers") { e.solvers = s }
+            if let s = try stringArray(q, "solvers") {
+                for name in s { _ = try registry.entry(named: name) }
+                e.solvers = s
+            }
             if let s = try q.optionalTable("settings") { for (k, v) in s.values { e.settingsOverrides[k] = v } }
         }
         // Validate the overrides once, against default settings.
@@ -79,10 +85,11 @@ public struct Experiment: Sendable, Equatable {
     /// Every experiment file under `directory/experiments`, sorted by file name.
     /// - Throws: a file's own errors, or ``ProblemSuiteError/invalidParameter(file:context:key:value:reason:)``
     ///   when two files declare the same experiment name (they would share one directory).
-    public static func all(problemsDirectory directory: String, quick: Bool = false) throws -> [Experiment] {
+    public static func all(problemsDirectory directory: String, quick: Bool = false,
+                           registry: SolverRegistry = .standard) throws -> [Experiment] {
         let dir = directory + "/experiments"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        let experiments = try names.filter { $0.hasSuffix(".toml") }.sorted().map { try read(file: dir + "/" + $0, quick: quick) }
+        let experiments = try names.filter { $0.hasSuffix(".toml") }.sorted().map { try read(file: dir + "/" + $0, quick: quick, registry: registry) }
         var seen: [String: String] = [:]
         for e in experiments {
             if let other = seen[e.name.lowercased()] {

@@ -74,8 +74,14 @@ public struct Plan: Sendable {
     /// out and listed in ``leftOut``. Each task carries its ``Fingerprint``: the
     /// declaration and data checksums of its problem, its solver and settings, its run,
     /// `protocolKind` and the pruning levels.
+    ///
+    /// `solvers` are names in `registry` (default ``SolverRegistry/standard``; pass your
+    /// own to plan solvers of your own beside the suite's), matched ignoring case.
+    /// - Throws: an unknown solver name (with the closest names of `registry`), an unknown
+    ///   problem, runs or pruning levels out of range, too many tasks.
     public static func make(catalogue: Catalogue, context: LoadContext, problems: [String], solvers: [String],
                             runs: Int, pruning: [Double], protocolKind: ProtocolKind = .custom,
+                            registry: SolverRegistry = .standard,
                             settings: (ProblemMetadata) throws -> SolverSettings = { $0.settings }) throws -> Plan {
         guard (1...maxRuns).contains(runs) else {
             throw ProblemSuiteError.invalidRequest("runs = \(runs): must lie in 1...\(maxRuns)")
@@ -89,7 +95,7 @@ public struct Plan: Sendable {
                 ? catalogue.filter(pattern: pattern) : [try catalogue.entry(named: pattern)]
             for e in matched where !entries.contains(where: { $0.name == e.name }) { entries.append(e) }
         }
-        let solverNames = try solvers.map { try SolverRegistry.entry(named: $0).name }
+        let solverNames = try solvers.map { try registry.entry(named: $0).name }
         let (count, overflow) = entries.count.multipliedReportingOverflow(by: solverNames.count)
         guard !overflow, count.multipliedReportingOverflow(by: runs).partialValue <= maxTasks,
               !count.multipliedReportingOverflow(by: runs).overflow else {

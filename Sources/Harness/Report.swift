@@ -1,4 +1,5 @@
 import Foundation
+import Solvers
 
 /// Tables (Markdown, CSV, LaTeX) and figures (SVG) from stored results, with an HTML
 /// index that shows them all. Laid out like the paper: robustness tables (Tables 2
@@ -24,11 +25,14 @@ public enum Report {
     /// The legend printed under the tables.
     public static let legend = "conv.: runs that reached ‖g‖ ≤ eps, of all runs. † some runs stopped at kmax; ↑ some runs ended with f(x_final) > f(x₀); ✗k: k runs failed (diverged or errored), left out of the statistics."
 
-    /// Writes the report of `records` into `directory` (created if needed).
+    /// Writes the report of `records` into `directory` (created if needed). Rows are in
+    /// report order (``RunRecord/reportOrder(registry:)``): solvers in the order of
+    /// `registry` (default ``SolverRegistry/standard``), solvers it does not know after them.
     /// - Throws: ``HarnessError/mixedResults(_:)`` when the records cannot share tables
     ///   (``Aggregate/validate(_:store:)``).
-    public static func write(records: [RunRecord], to directory: String, experiment: ExperimentInfo? = nil,
-                             store: ResultStore? = nil) throws -> Output {
+    public static func write(records unordered: [RunRecord], to directory: String, experiment: ExperimentInfo? = nil,
+                             store: ResultStore? = nil, registry: SolverRegistry = .standard) throws -> Output {
+        let records = unordered.sorted(by: RunRecord.reportOrder(registry: registry))
         try Aggregate.validate(records, store: store)
         let fm = FileManager.default
         do {

@@ -1,5 +1,6 @@
 import Foundation
 import ProblemSuite
+import Solvers
 
 /// Results on disk, one JSON file per (problem, solver, run) with the final iterate
 /// beside it as a `.npy` file:
@@ -139,9 +140,10 @@ public struct ResultStore: Sendable {
         }
     }
 
-    /// Every stored record, in report order. A file that cannot be decoded, that is not
-    /// where its key says, or that holds impossible values is an error naming it.
-    public func all() throws -> [RunRecord] {
+    /// Every stored record, in report order (solvers in the order of `registry`, default
+    /// ``SolverRegistry/standard``; others after). A file that cannot be decoded, that is
+    /// not where its key says, or that holds impossible values is an error naming it.
+    public func all(registry: SolverRegistry = .standard) throws -> [RunRecord] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resultsDirectory, isDirectory: &isDir), isDir.boolValue else { return [] }
         guard let e = FileManager.default.enumerator(atPath: resultsDirectory) else { return [] }
@@ -150,7 +152,7 @@ public struct ResultStore: Sendable {
             guard rel.hasSuffix(".json") else { continue }
             out.append(try read(resultsDirectory + "/" + rel))
         }
-        return out.sorted(by: RunRecord.reportOrder)
+        return out.sorted(by: RunRecord.reportOrder(registry: registry))
     }
 }
 

@@ -200,16 +200,24 @@ public struct RunRecord: Codable, Sendable, Equatable {
 
 extension RunRecord {
     /// Report order: problems by name (digits compared as numbers, so SPARCO9 comes
-    /// before SPARCO11), solvers in registry order, then runs.
+    /// before SPARCO11), solvers in the order of ``SolverRegistry/standard``, then runs.
     public static func reportOrder(_ a: RunRecord, _ b: RunRecord) -> Bool {
-        if a.key.problem != b.key.problem {
-            return a.key.problem.compare(b.key.problem, options: .numeric) == .orderedAscending
+        reportOrder(registry: .standard)(a, b)
+    }
+
+    /// Report order with solvers in the order of `registry` (solvers it does not know
+    /// come after its own, by name); problems and runs as in ``reportOrder(_:_:)``.
+    public static func reportOrder(registry: SolverRegistry) -> @Sendable (RunRecord, RunRecord) -> Bool {
+        let rank = Dictionary(registry.names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        return { a, b in
+            if a.key.problem != b.key.problem {
+                return a.key.problem.compare(b.key.problem, options: .numeric) == .orderedAscending
+            }
+            if a.key.solver != b.key.solver {
+                let ia = rank[a.key.solver] ?? rank.count, ib = rank[b.key.solver] ?? rank.count
+                return ia != ib ? ia < ib : a.key.solver < b.key.solver
+            }
+            return a.key.run < b.key.run
         }
-        if a.key.solver != b.key.solver {
-            let names = SolverRegistry.names
-            let ia = names.firstIndex(of: a.key.solver) ?? names.count, ib = names.firstIndex(of: b.key.solver) ?? names.count
-            return ia != ib ? ia < ib : a.key.solver < b.key.solver
-        }
-        return a.key.run < b.key.run
     }
 }

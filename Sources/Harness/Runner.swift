@@ -6,22 +6,40 @@ import Synchronization
 /// Runs a plan: each task on its own, results written the moment they finish.
 ///
 /// With `jobs` > 1 tasks run on that many threads (each thread loads its own problem
-/// instances), and the kernels inside run single-threaded. Every number in a result but
-/// the wall time is the same bits whatever `jobs` is: tasks share nothing and the
-/// kernels do not depend on the thread count.
-public final class Runner: @unchecked Sendable {
+/// instances), and the kernels inside each task run single-threaded; with `jobs` = 1 the
+/// kernels use `context.threads` (``LoadContext/threads``; nil: all cores). The count is
+/// bound per task (``Parallel/withThreads(_:_:)``), never set process-wide, so runners
+/// with different counts can run side by side. Every number in a result but the wall
+/// time is the same bits whatever `jobs` and the thread count are: tasks share nothing
+/// and the kernels do not depend on the thread count.
+///
+/// Immutable once made (every property is a `let` of a `Sendable` type), hence `Sendable`.
+public final class Runner: Sendable {
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ key: TaskKey, _ error: String?) -> Void
+
     public let store: ResultStore
     public let context: LoadContext
     public let jobs: Int
     public let command: String
+    /// The solvers the tasks name (default ``SolverRegistry/standard``).
+    public let solvers: SolverRegistry
     /// Called (from worker threads, serialised) after each finished or failed task.
-    public var progress: (@Sendable (_ done: Int, _ total: Int, _ key: TaskKey, _ error: String?) -> Void)?
+    public let progress: Progress?
 
-    public init(store: ResultStore, context: LoadContext, jobs: Int, command: String) {
+    /// - Parameters:
+    ///   - jobs: tasks run at once (at least 1).
+    ///   - command: recorded in each result's provenance.
+    ///   - solvers: where the tasks' solver names are looked up (default ``SolverRegistry/standard``;
+    ///     a registry of your own for solvers of your own).
+    ///   - progress: called after each finished or failed task (default none).
+    public init(store: ResultStore, context: LoadContext, jobs: Int, command: String,
+                solvers: SolverRegistry = .standard, progress: Progress? = nil) {
         self.store = store
         self.context = context
         self.jobs = max(1, jobs)
         self.command = command
+        self.solvers = solvers
+        self.progress = progress
     }
 
     /// What a run did.
@@ -76,9 +94,9 @@ public final class Runner: @unchecked Sendable {
         let pending = queue
         let next = Atomic<Int>(0)
         let lock = Mutex<(done: Int, failures: [(TaskKey, String)])>((0, []))
-        let savedThreads = Parallel.maxThreads
-        if jobs > 1 { Parallel.maxThreads = 1 }
-        defer { Parallel.maxThreads = savedThreads }
+        // One thread per task when tasks run side by side; the context's count otherwise.
+        let threads = jobs > 1 && pending.count > 1 ? 1 : context.threads
+        let solvers = self.solvers
         let worker: @Sendable () -> Void = { [self] in
             var cache: [String: any SmoothProblem] = [:]
             while true {
@@ -87,14 +105,16 @@ public final class Runner: @unchecked Sendable {
                 let task = pending[i]
                 var failure: String?
                 do {
-                    let problem: any SmoothProblem
-                    if let p = cache[task.entry.name] { problem = p } else {
-                        problem = try task.entry.load(context)
-                        cache = [task.entry.name: problem]  // keep one problem per worker
+                    try Parallel.withThreads(threads) {
+                        let problem: any SmoothProblem
+                        if let p = cache[task.entry.name] { problem = p } else {
+                            problem = try task.entry.load(context)
+                            cache = [task.entry.name: problem]  // keep one problem per worker
+                        }
+                        let (record, solution) = try Runner.execute(task, on: problem, command: command, solvers: solvers)
+                        try store.write(record, solution: solution)
+                        if record.status.isFailure { failure = record.failure ?? record.status.rawValue }
                     }
-                    let (record, solution) = try Runner.execute(task, on: problem, command: command)
-                    try store.write(record, solution: solution)
-                    if record.status.isFailure { failure = record.failure ?? record.status.rawValue }
                 } catch {
                     failure = "\(error)"
                     // The failure is stored too, so that tables show it; resume recomputes it.
@@ -127,12 +147,15 @@ public final class Runner: @unchecked Sendable {
                        storedFailures: storedFailures)
     }
 
-    /// Solves one task and measures it: the record and the final iterate.
-    public static func execute(_ task: HarnessTask, on problem: any SmoothProblem, command: String) throws -> (RunRecord, [Double]) {
+    /// Solves one task and measures it: the record and the final iterate. The task's
+    /// solver is looked up in `solvers` (default ``SolverRegistry/standard``). Kernels use
+    /// the thread count in effect (``Parallel/withThreads(_:_:)``).
+    public static func execute(_ task: HarnessTask, on problem: any SmoothProblem, command: String,
+                               solvers: SolverRegistry = .standard) throws -> (RunRecord, [Double]) {
         let s = task.settings
         let x0 = StartingPoint.random(dimension: problem.dimension, nonzeros: s.relevantCount,
                                       seed: problem.metadata.seed, run: task.key.run)
-        let solver = try SolverRegistry.make(task.key.solver, settings: s)
+        let solver = try solvers.make(task.key.solver, settings: s)
         let trace = TraceObserver(problem: problem, every: s.recordEvery, threshold: s.sparsityThreshold)
         let result = try SolverRun.run(solver, on: problem, from: x0, observer: trace)
         let status = RunStatus(result.stopReason)

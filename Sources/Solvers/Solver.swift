@@ -20,7 +20,8 @@ import ProblemSuite
 ///
 /// To add a solver: write one final class conforming to this protocol in its own file
 /// (keep a ``SolverState`` and call ``SolverState/begin(problem:x0:settings:)`` and
-/// ``SolverState/finishStep(_:)``), then add one line to ``SolverRegistry/entries``.
+/// ``SolverState/finishStep(_:)``), then add one line to ``SolverRegistry/standard`` (or,
+/// from another package, an entry to a registry of your own: ``SolverRegistry/adding(_:)``).
 public protocol Solver: AnyObject {
     /// The registry name (for example `prunadag-v3`).
     var name: String { get }

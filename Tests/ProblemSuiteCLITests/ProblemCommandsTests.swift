@@ -11,6 +11,17 @@ final class ProblemCommandsTests: XCTestCase {
         XCTAssert(r.stdout.contains("6 problems"))
     }
 
+    func testListFamiliesAndSolvers() throws {
+        let f = try runCLI(["list", "--families"])
+        XCTAssertEqual(f.status, 0, f.stderr)
+        for id in ["random-least-squares", "sparco", "classification", "mnist-sparse-coding"] { XCTAssert(f.stdout.contains(id), f.stdout) }
+        let s = try runCLI(["list", "--solvers", "--json"])
+        XCTAssertEqual(s.status, 0, s.stderr)
+        let rows = try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as! [[String: String]]
+        XCTAssertEqual(rows.compactMap { $0["name"] }, ["adagrad", "prunadag-v1", "prunadag-v2", "prunadag-v3", "prunadag-v4",
+                                                         "relevant-only", "fw1", "fw2"])
+    }
+
     func testListJSONAndFilters() throws {
         let r = try runCLI(["list", "--name", "A?", "--max-n", "1024", "--json"])
         XCTAssertEqual(r.status, 0, r.stderr)

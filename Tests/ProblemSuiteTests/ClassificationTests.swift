@@ -111,13 +111,10 @@ final class ClassificationTests: XCTestCase {
         for features in [FeatureMatrix.dense(m), .sparse(CSRMatrix(m))] {
             let p = LogisticRegressionProblem(features: features, labels: y, metadata: metadata(500))
             XCTAssertGreaterThan(p.blocks, 1)
-            let saved = Parallel.maxThreads
-            defer { Parallel.maxThreads = saved }
             var results: [(Double, [Double])] = []
             for threads in [1, 2, 4] {
-                Parallel.maxThreads = threads
                 var g = [Double]()
-                let f = p.valueAndGradient(at: x, into: &g)
+                let f = Parallel.withThreads(threads) { p.valueAndGradient(at: x, into: &g) }
                 results.append((f, g))
             }
             for r in results.dropFirst() {

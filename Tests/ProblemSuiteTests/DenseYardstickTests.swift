@@ -21,8 +21,6 @@ final class DenseYardstickTests: XCTestCase {
 
     func testRereadPatternSumsEveryEntryAndEveryDotProduct() {
         var r = testRandom()
-        let saved = Parallel.maxThreads
-        defer { Parallel.maxThreads = saved }
         withEveryCombination([(1, 5), (4, 256), (7, 300), (9, 513), (33, 1030), (64, 257)], [1, 2, 3]) { shape, parts, label in
             let (m, n) = shape
             let a = r.normals(m * n), x = r.normals(n)
@@ -31,10 +29,9 @@ final class DenseYardstickTests: XCTestCase {
                 for j in 0..<n { dots += a[i * n + j] * x[j]; entries += a[i * n + j]; scale += abs(a[i * n + j]) * (1 + abs(x[j])) }
             }
             for threads in [1, 2] {
-                Parallel.maxThreads = threads
-                let got = a.withUnsafeBufferPointer { ap in x.withUnsafeBufferPointer { xp in
+                let got = Parallel.withThreads(threads) { a.withUnsafeBufferPointer { ap in x.withUnsafeBufferPointer { xp in
                     DenseYardsticks.rereadPattern(ap.baseAddress!, rows: m, columns: n, x: xp.baseAddress!, parts: parts)
-                } }
+                } } }
                 XCTAssertEqual(got.dots, dots, accuracy: 1e-12 * scale, "\(label), \(threads) threads")
                 XCTAssertEqual(got.entries, entries, accuracy: 1e-12 * scale, "\(label), \(threads) threads")
             }

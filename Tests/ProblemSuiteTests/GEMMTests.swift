@@ -41,14 +41,12 @@ final class GEMMTests: XCTestCase {
         var rng = testRandom()
         let m = 230, n = 120, k = 700
         let a = rng.normals(m * k), b = rng.normals(n * k)
-        let saved = Parallel.maxThreads
-        defer { Parallel.maxThreads = saved }
-        Parallel.maxThreads = 1
-        let c1 = DenseGEMM.multiplyTransposed(a, rows: m, b, rows: n, depth: k)
-        let g1 = DenseGEMM.gram(a, rows: m, depth: k)
-        Parallel.maxThreads = 4
-        let c4 = DenseGEMM.multiplyTransposed(a, rows: m, b, rows: n, depth: k)
-        let g4 = DenseGEMM.gram(a, rows: m, depth: k)
+        let (c1, g1) = Parallel.withThreads(1) {
+            (DenseGEMM.multiplyTransposed(a, rows: m, b, rows: n, depth: k), DenseGEMM.gram(a, rows: m, depth: k))
+        }
+        let (c4, g4) = Parallel.withThreads(4) {
+            (DenseGEMM.multiplyTransposed(a, rows: m, b, rows: n, depth: k), DenseGEMM.gram(a, rows: m, depth: k))
+        }
         XCTAssertEqual(c1.map(\.bitPattern), c4.map(\.bitPattern))
         XCTAssertEqual(g1.map(\.bitPattern), g4.map(\.bitPattern))
         // A product entry equals the same entry computed inside the Gram matrix.

@@ -94,12 +94,8 @@ final class KSVDTests: XCTestCase {
     func testSameDictionaryWhateverTheThreadCount() throws {
         let p = Self.planted(signals: 600)
         let options = KSVDOptions(atoms: 50, sparsity: 3, iterations: 4, seed: 11)
-        let saved = Parallel.maxThreads
-        defer { Parallel.maxThreads = saved }
-        Parallel.maxThreads = 1
-        let one = try KSVD.train(signals: p.signals, count: 600, length: 20, options: options)
-        Parallel.maxThreads = 2
-        let two = try KSVD.train(signals: p.signals, count: 600, length: 20, options: options)
+        let one = try Parallel.withThreads(1) { try KSVD.train(signals: p.signals, count: 600, length: 20, options: options) }
+        let two = try Parallel.withThreads(2) { try KSVD.train(signals: p.signals, count: 600, length: 20, options: options) }
         XCTAssertEqual(one.dictionary.map(\.bitPattern), two.dictionary.map(\.bitPattern))
         XCTAssertEqual(one.codes, two.codes)
         var other = options

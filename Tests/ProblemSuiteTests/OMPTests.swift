@@ -131,12 +131,8 @@ final class OMPTests: XCTestCase {
         let d = Self.randomDictionary(k, n, &rng)
         let y = rng.normals(n * count)
         let omp = BatchOMP(dictionary: d, atoms: k, length: n)
-        let saved = Parallel.maxThreads
-        defer { Parallel.maxThreads = saved }
-        Parallel.maxThreads = 1
-        let one = y.withUnsafeBufferPointer { omp.code(signals: $0.baseAddress!, count: count, sparsity: 6) }
-        Parallel.maxThreads = 3
-        let three = y.withUnsafeBufferPointer { omp.code(signals: $0.baseAddress!, count: count, sparsity: 6) }
+        let one = Parallel.withThreads(1) { y.withUnsafeBufferPointer { omp.code(signals: $0.baseAddress!, count: count, sparsity: 6) } }
+        let three = Parallel.withThreads(3) { y.withUnsafeBufferPointer { omp.code(signals: $0.baseAddress!, count: count, sparsity: 6) } }
         XCTAssertEqual(one, three)
     }
 }

@@ -142,12 +142,8 @@ final class OperatorTests: XCTestCase {
             XCTAssertEqual(fAlone.bitPattern, f.bitPattern, "f alone, \(Parallel.maxThreads) threads")
             return (op.apply(x), op.applyAdjoint(y), g, f)
         }
-        let saved = Parallel.maxThreads
-        defer { Parallel.maxThreads = saved }
-        Parallel.maxThreads = 1
-        let one = run()
-        Parallel.maxThreads = 4
-        let four = run()
+        let one = Parallel.withThreads(1) { run() }
+        let four = Parallel.withThreads(4) { run() }
         XCTAssertEqual(one.0.map(\.bitPattern), four.0.map(\.bitPattern))
         XCTAssertEqual(one.1.map(\.bitPattern), four.1.map(\.bitPattern))
         XCTAssertEqual(one.2.map(\.bitPattern), four.2.map(\.bitPattern))

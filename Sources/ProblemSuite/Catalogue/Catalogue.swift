@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Each `Problems/*.toml` file declares one family:
 /// ```toml
-/// family = "random-least-squares"   # a FamilyRegistry identifier
+/// family = "random-least-squares"   # the identifier of one of the catalogue's families
 /// description = "..."               # optional
 /// [settings]                        # solver settings for every instance (SolverSettings.keys)
 /// nR = 32
@@ -31,9 +31,11 @@ import Foundation
 /// `Catalogue(directory:strict: true)` (or ``throwIfRejected()``) throws the first
 /// rejection instead, for tests and checks of the problem files.
 public struct Catalogue: Sendable {
-    /// Every entry: families in ``FamilyRegistry/families`` order (the built-in ones
-    /// first), then in file and declaration order.
+    /// Every entry: families in ``families`` order, then in file and declaration order.
     public private(set) var entries: [ProblemEntry]
+    /// The families whose files this catalogue reads (default ``FamilyRegistry/standard``).
+    /// A file naming any other family is rejected (recorded in ``rejected``), not fatal.
+    public let families: [any ProblemFamily.Type]
     /// Declarations that failed validation, in file and declaration order (empty in a
     /// strict catalogue).
     public private(set) var rejected: [RejectedDeclaration]
@@ -43,11 +45,19 @@ public struct Catalogue: Sendable {
     static let fileKeys = ["family", "description", "settings", "defaults", "instance"]
 
     /// Reads every `*.toml` file directly under `directory` (sorted by name).
-    /// - Parameter strict: throw the first invalid declaration instead of recording it in
-    ///   ``rejected`` (default false).
-    /// - Throws: if the directory cannot be listed; with `strict`, the first rejection.
-    public init(directory: String, strict: Bool = false) throws {
+    /// - Parameters:
+    ///   - families: the families the files may name (default ``FamilyRegistry/standard``;
+    ///     add your own: `FamilyRegistry.standard + [MyFamily.self]`). Entries are ordered
+    ///     by family in this order.
+    ///   - strict: throw the first invalid declaration instead of recording it in
+    ///     ``rejected`` (default false).
+    /// - Throws: if the directory cannot be listed, or two families share an identifier;
+    ///   with `strict`, the first rejection.
+    public init(directory: String, families: [any ProblemFamily.Type] = FamilyRegistry.standard,
+                strict: Bool = false) throws {
+        try FamilyRegistry.validate(families)
         self.directory = directory
+        self.families = families
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory) else {
             throw ProblemSuiteError.malformedFile(file: directory, line: nil, column: nil,
@@ -58,7 +68,7 @@ public struct Catalogue: Sendable {
         var seen: [String: String] = [:]
         for name in names.sorted() where name.hasSuffix(".toml") {
             let path = directory + "/" + name
-            let (fileEntries, fileRejected) = Catalogue.declarations(inFile: path)
+            let (fileEntries, fileRejected) = Catalogue.declarations(inFile: path, families: families)
             rejected += fileRejected
             for entry in fileEntries {
                 let keys = [entry.name] + entry.metadata.aliases
@@ -74,7 +84,7 @@ public struct Catalogue: Sendable {
             }
         }
         if strict { try throwIfRejected() }
-        let rank = Dictionary(uniqueKeysWithValues: FamilyRegistry.families.enumerated().map { ($1.identifier, $0) })
+        let rank = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1.identifier, $0) })
         entries = entries.enumerated().sorted { a, b in
             let ra = rank[a.element.metadata.family] ?? Int.max, rb = rank[b.element.metadata.family] ?? Int.max
             return ra != rb ? ra < rb : a.offset < b.offset
@@ -82,8 +92,9 @@ public struct Catalogue: Sendable {
     }
 
     /// The catalogue of the default problem directory (see ``SuitePaths/problemsDirectory(explicit:)``).
-    public static func standard(directory: String? = nil, strict: Bool = false) throws -> Catalogue {
-        try Catalogue(directory: SuitePaths.problemsDirectory(explicit: directory), strict: strict)
+    public static func standard(directory: String? = nil, families: [any ProblemFamily.Type] = FamilyRegistry.standard,
+                                strict: Bool = false) throws -> Catalogue {
+        try Catalogue(directory: SuitePaths.problemsDirectory(explicit: directory), families: families, strict: strict)
     }
 
     /// Throws the error of the first rejected declaration, if any.
@@ -93,8 +104,9 @@ public struct Catalogue: Sendable {
 
     /// The entries declared by one family file.
     /// - Throws: the first invalid declaration's error (strict).
-    public static func entries(inFile path: String) throws -> [ProblemEntry] {
-        let (entries, rejected) = declarations(inFile: path)
+    public static func entries(inFile path: String,
+                               families: [any ProblemFamily.Type] = FamilyRegistry.standard) throws -> [ProblemEntry] {
+        let (entries, rejected) = declarations(inFile: path, families: families)
         if let first = rejected.first { throw first.error }
         return entries
     }
@@ -104,7 +116,8 @@ public struct Catalogue: Sendable {
     /// one rejection per instance name found by a line scan (``declaredNames(inText:)``),
     /// so that looking up one of its problems reports the syntax error, or one without a
     /// name if none is found.
-    public static func declarations(inFile path: String) -> (entries: [ProblemEntry], rejected: [RejectedDeclaration]) {
+    public static func declarations(inFile path: String, families: [any ProblemFamily.Type] = FamilyRegistry.standard)
+        -> (entries: [ProblemEntry], rejected: [RejectedDeclaration]) {
         let text: String
         do {
             text = try TOMLReading.readText(file: path)
@@ -112,7 +125,7 @@ public struct Catalogue: Sendable {
             return ([], [RejectedDeclaration(name: nil, file: path, error: ProblemSuiteError.wrapping(error, file: path))])
         }
         do {
-            return declarations(fromTOML: try TOMLReading.parse(text, file: path), file: path)
+            return declarations(fromTOML: try TOMLReading.parse(text, file: path), file: path, families: families)
         } catch {
             let e = ProblemSuiteError.wrapping(error, file: path)
             let named = declaredNames(inText: text).map { RejectedDeclaration(name: $0.name, aliases: $0.aliases, file: path, error: e) }
@@ -146,8 +159,9 @@ public struct Catalogue: Sendable {
 
     /// The entries of an already-parsed family file (`file` is used in messages).
     /// - Throws: the first invalid declaration's error (strict).
-    public static func entries(fromTOML top: [String: ParameterValue], file path: String) throws -> [ProblemEntry] {
-        let (entries, rejected) = declarations(fromTOML: top, file: path)
+    public static func entries(fromTOML top: [String: ParameterValue], file path: String,
+                               families: [any ProblemFamily.Type] = FamilyRegistry.standard) throws -> [ProblemEntry] {
+        let (entries, rejected) = declarations(fromTOML: top, file: path, families: families)
         if let first = rejected.first { throw first.error }
         return entries
     }
@@ -156,7 +170,8 @@ public struct Catalogue: Sendable {
     /// in declaration order. An error in the file's own keys (family, `[settings]`,
     /// `[defaults]`) rejects every instance of the file (each under its name when it has
     /// one, so that looking it up reports the file's error).
-    public static func declarations(fromTOML top: [String: ParameterValue], file path: String)
+    public static func declarations(fromTOML top: [String: ParameterValue], file path: String,
+                                    families: [any ProblemFamily.Type] = FamilyRegistry.standard)
         -> (entries: [ProblemEntry], rejected: [RejectedDeclaration]) {
         let root = ParameterTable(top, file: path, context: "")
         let family: any ProblemFamily.Type
@@ -165,8 +180,8 @@ public struct Catalogue: Sendable {
         do {
             try root.rejectUnknownKeys(allowed: fileKeys)
             let familyID = try root.string("family")
-            guard let f = FamilyRegistry.family(familyID) else {
-                throw root.invalid("family", "unknown family (known: \(FamilyRegistry.families.map { $0.identifier }.joined(separator: ", ")))")
+            guard let f = FamilyRegistry.family(familyID, in: families) else {
+                throw root.invalid("family", "unknown family (known: \(families.map { $0.identifier }.joined(separator: ", ")))")
             }
             family = f
             if let s = try root.optionalTable("settings") { settings = try settings.applying(s) }

@@ -1,8 +1,13 @@
 /// A family of test problems declared in one `Problems/*.toml` file.
 ///
-/// To add a family: write one type conforming to this protocol (in its own file),
-/// add it to ``FamilyRegistry/families``, and declare instances in a new
+/// To add a family to the suite: write one type conforming to this protocol (in its own
+/// file), add it to ``FamilyRegistry/standard``, and declare instances in a new
 /// `Problems/<family>.toml`. The conformance tests then check every instance.
+///
+/// A family can also live in another package, without editing this one: declare its
+/// instances in a TOML file of your own and read it with
+/// `Catalogue(directory: yourProblems, families: FamilyRegistry.standard + [YourFamily.self])`
+/// (see `Examples/RidgeRegression`).
 public protocol ProblemFamily: Sendable {
     /// The identifier written as `family = "..."` in the problem file.
     static var identifier: String { get }
@@ -28,6 +33,15 @@ public struct InstanceDeclaration: Sendable {
     public var settings: SolverSettings
     /// The problem file's path.
     public var file: String
+
+    public init(name: String, aliases: [String] = [], parameters: ParameterTable,
+                settings: SolverSettings = SolverSettings(), file: String) {
+        self.name = name
+        self.aliases = aliases
+        self.parameters = parameters
+        self.settings = settings
+        self.file = file
+    }
 }
 
 /// Where a loader finds data and caches.
@@ -39,10 +53,19 @@ public struct LoadContext: Sendable {
     /// What ``ProblemEntry/loadVerified(_:)`` does with a data file whose checksum is not
     /// the manifest's: `.verify` (default) refuses it; `.allowMismatch` loads it anyway.
     public var checksums: ChecksumPolicy = .verify
-    public init(dataDirectory: String? = nil, cacheDirectory: String? = nil, checksums: ChecksumPolicy = .verify) {
+    /// The most threads the kernels use while a problem is loaded and solved under this
+    /// context; `nil` (default) leaves ``Parallel/defaultThreads`` (all cores, or
+    /// `PROBLEMSUITE_THREADS`). ``ProblemEntry/loadVerified(_:)`` and ``Catalogue/load(_:context:)``
+    /// apply it while loading; whoever evaluates the problem applies it around the
+    /// evaluations with ``Parallel/withThreads(_:_:)`` (the harness's `Runner` does, with
+    /// 1 per task when it runs tasks in parallel). Results are the same bits whatever it is.
+    public var threads: Int?
+    public init(dataDirectory: String? = nil, cacheDirectory: String? = nil, checksums: ChecksumPolicy = .verify,
+                threads: Int? = nil) {
         self.dataDirectory = dataDirectory
         self.cacheDirectory = cacheDirectory
         self.checksums = checksums
+        self.threads = threads
     }
 }
 
@@ -77,6 +100,6 @@ public struct ProblemEntry: Sendable {
     ///   `.allowMismatch`), or the loader's errors.
     public func loadVerified(_ context: LoadContext) throws -> (problem: any SmoothProblem, digests: [String: String]) {
         let digests = try DataIntegrity.digests(of: self, context: context)
-        return (try load(context), digests)
+        return (try Parallel.withThreads(context.threads) { try load(context) }, digests)
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A smooth unconstrained test problem: minimise f(x) over Rⁿ.
 ///
 /// This is the one oracle interface of the suite (in the spirit of CUTEst/S2MPJ):
@@ -43,7 +45,7 @@ extension SmoothProblem {
     @inlinable
     public func value(at x: UnsafeBufferPointer<Double>) -> Double {
         precondition(x.count == dimension, "\(name): x has \(x.count) entries, expected \(dimension)")
-        evaluations.values += 1
+        evaluations.countValue()
         return computeValue(x)
     }
 
@@ -52,7 +54,7 @@ extension SmoothProblem {
     public func gradient(at x: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>) {
         precondition(x.count == dimension && gradient.count == dimension,
                      "\(name): x has \(x.count) and gradient \(gradient.count) entries, expected \(dimension)")
-        evaluations.gradients += 1
+        evaluations.countGradient()
         computeGradient(x, into: gradient)
     }
 
@@ -61,8 +63,8 @@ extension SmoothProblem {
     public func valueAndGradient(at x: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>) -> Double {
         precondition(x.count == dimension && gradient.count == dimension,
                      "\(name): x has \(x.count) and gradient \(gradient.count) entries, expected \(dimension)")
-        evaluations.values += 1
-        evaluations.gradients += 1
+        evaluations.countValue()
+        evaluations.countGradient()
         return computeValueAndGradient(x, into: gradient)
     }
 
@@ -97,12 +99,35 @@ extension SmoothProblem {
 }
 
 /// Counts of oracle calls, as CUTEst and S2MPJ report them.
-public final class EvaluationCounter: @unchecked Sendable {
-    /// Number of function values computed (a value-and-gradient call counts one).
-    public var values = 0
-    /// Number of gradients computed (a value-and-gradient call counts one).
-    public var gradients = 0
+///
+/// The counts are atomic (relaxed: they order nothing else), so a counter can be read
+/// from another thread — a progress display, say — while its problem is evaluated. One
+/// relaxed increment per evaluation is negligible beside the evaluation itself.
+public final class EvaluationCounter: Sendable {
+    private let valueCount = Atomic<Int>(0)
+    private let gradientCount = Atomic<Int>(0)
+
     public init() {}
+
+    /// Number of function values computed (a value-and-gradient call counts one).
+    public var values: Int {
+        get { valueCount.load(ordering: .relaxed) }
+        set { valueCount.store(newValue, ordering: .relaxed) }
+    }
+    /// Number of gradients computed (a value-and-gradient call counts one).
+    public var gradients: Int {
+        get { gradientCount.load(ordering: .relaxed) }
+        set { gradientCount.store(newValue, ordering: .relaxed) }
+    }
+
+    /// Counts one function value.
+    @inlinable public func countValue() { addValues(1) }
+    /// Counts one gradient.
+    @inlinable public func countGradient() { addGradients(1) }
+
+    @usableFromInline func addValues(_ n: Int) { valueCount.add(n, ordering: .relaxed) }
+    @usableFromInline func addGradients(_ n: Int) { gradientCount.add(n, ordering: .relaxed) }
+
     /// Sets both counts to zero.
     public func reset() { values = 0; gradients = 0 }
 }

@@ -3,23 +3,48 @@ import Synchronization
 
 /// How many threads the suite's kernels may use.
 ///
-/// Default: the `PROBLEMSUITE_THREADS` environment variable if set, else the number of
-/// active processors. Kernels split work into pieces whose number depends only on the
-/// problem size, never on the thread count, so results are bit-identical whatever this
-/// is set to; it only changes speed. The harness sets it to 1 when it runs problems in
-/// parallel itself.
+/// The count is a value given to the code that evaluates, not a global a run changes:
+/// ``withThreads(_:_:)`` binds it for the duration of a call (on the calling thread and
+/// inside the kernels it starts), and ``maxThreads`` reads it once per kernel call. Outside
+/// any binding, kernels use ``defaultThreads``: the `PROBLEMSUITE_THREADS` environment
+/// variable if set, else the number of active processors (a tool may set it once at
+/// startup, from a `--threads` option, before any work starts). ``LoadContext/threads``
+/// carries a count with the context a problem is loaded and solved under; the harness
+/// binds 1 per task when it runs tasks in parallel itself.
+///
+/// Kernels split work into pieces whose number depends only on the problem size, never
+/// on the thread count, so results are bit-identical whatever the count; it only
+/// changes speed.
 public enum Parallel {
-    private static let storage = Atomic<Int>(Parallel.defaultThreads())
+    private static let storage = Atomic<Int>(Parallel.environmentThreads())
 
-    private static func defaultThreads() -> Int {
+    /// The count bound by ``withThreads(_:_:)``, if any (task-local: a binding on one
+    /// thread or task is invisible to the others).
+    @TaskLocal private static var scoped: Int? = nil
+
+    private static func environmentThreads() -> Int {
         if let text = getenvString("PROBLEMSUITE_THREADS"), let v = Int(text), v > 0 { return v }
         return max(1, ProcessInfoLite.activeProcessorCount)
     }
 
-    /// The maximum number of threads kernels use (at least 1).
-    public static var maxThreads: Int {
+    /// The count used outside any ``withThreads(_:_:)`` (at least 1). Meant to be set once
+    /// at startup (a command's `--threads`), not changed while work runs: to run something
+    /// with another count, use ``withThreads(_:_:)``.
+    public static var defaultThreads: Int {
         get { storage.load(ordering: .relaxed) }
         set { storage.store(max(1, newValue), ordering: .relaxed) }
+    }
+
+    /// The maximum number of threads kernels called from here use (at least 1): the
+    /// innermost ``withThreads(_:_:)`` count, else ``defaultThreads``.
+    public static var maxThreads: Int { scoped ?? defaultThreads }
+
+    /// Runs `body` with kernels limited to `threads` threads (at least 1); `nil` leaves
+    /// the count in effect. The binding covers `body` and the kernels it starts, and no
+    /// other thread: two runs with different counts can proceed side by side.
+    public static func withThreads<R>(_ threads: Int?, _ body: () throws -> R) rethrows -> R {
+        guard let threads else { return try body() }
+        return try $scoped.withValue(max(1, threads)) { try body() }
     }
 
     /// Below this much work (in multiply-adds, say) a kernel runs on the calling thread:
@@ -32,13 +57,17 @@ public enum Parallel {
     /// The tasks must write disjoint memory.
     public static func forEach(_ tasks: Int, work: Int = .max, _ body: (Int) -> Void) {
         if tasks <= 0 { return }
-        if tasks == 1 || maxThreads == 1 || work < minimumParallelWork {
+        let limit = scoped
+        if tasks == 1 || (limit ?? defaultThreads) == 1 || work < minimumParallelWork {
             for t in 0..<tasks { body(t) }
             return
         }
+        // The pieces run on other threads: carry the binding over, for kernels nested in `body`.
         withoutActuallyEscaping(body) { escapable in
             let box = UncheckedBox(escapable)
-            DispatchQueue.concurrentPerform(iterations: tasks) { t in box.value(t) }
+            DispatchQueue.concurrentPerform(iterations: tasks) { t in
+                if let limit { $scoped.withValue(limit) { box.value(t) } } else { box.value(t) }
+            }
         }
     }
 }

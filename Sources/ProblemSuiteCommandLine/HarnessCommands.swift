@@ -47,14 +47,12 @@ struct ExecutionOptions: ParsableArguments {
     func execute(_ plan: Plan, context: LoadContext, into out: String) throws -> Runner.Summary {
         var plan = plan
         if let shard { let (i, n) = try Plan.parseShard(shard); plan = plan.shard(i, of: n) }
-        let runner = Runner(store: ResultStore(root: out), context: context, jobs: jobs,
-                            command: CommandLine.arguments.joined(separator: " "))
         let start = monotonicSeconds()
         let interactive = !quiet && isatty(2) != 0
         let every = progressEvery
         let lastLine = LockedValue(start)
         let quiet = self.quiet
-        runner.progress = { done, total, key, error in
+        let progress: Runner.Progress = { done, total, key, error in
             if let error { standardError("error: \(key): \(error)") }
             guard !quiet else { return }
             let now = monotonicSeconds()
@@ -67,6 +65,9 @@ struct ExecutionOptions: ParsableArguments {
                 standardError(String(format: "[%d/%d] %.0fs elapsed, ~%.0fs left", done, total, elapsed, eta))
             }
         }
+        let runner = Runner(store: ResultStore(root: out), context: context, jobs: jobs,
+                            command: CommandLine.arguments.joined(separator: " "),
+                            solvers: CommandLineConfiguration.solvers, progress: progress)
         let summary = runner.run(plan)
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
         if summary.recomputed > 0 {
@@ -127,7 +128,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var execution: ExecutionOptions
     @Option(name: .customLong("problems"), parsing: .upToNextOption, help: "Problem names or patterns (default: every problem whose data are present).")
     var problems: [String] = ["*"]
-    @Option(parsing: .upToNextOption, help: "Solver names (default: all).") var solvers: [String] = SolverRegistry.names
+    @Option(parsing: .upToNextOption, help: "Solver names (default: all).") var solvers: [String] = CommandLineConfiguration.solvers.names
     @Option(parsing: .unconditional, help: "Runs per (problem, solver), 1–\(Plan.maxRuns).") var runs: Int = 20
     @Option(parsing: .upToNextOption, help: "Pruning percentages for eps_g and eps_f (`10 30 50` or `10,30,50`).")
     var pruning: [String] = ["10", "30", "50", "70", "90"]
@@ -148,7 +149,8 @@ struct RunCommand: ParsableCommand {
         let catalogue = try suite.catalogue()
         let levels = try parsePruning(pruning)
         let plan = try Plan.make(catalogue: catalogue, context: suite.loadContext, problems: problems, solvers: solvers,
-                                 runs: runs, pruning: levels, protocolKind: .custom) { meta in
+                                 runs: runs, pruning: levels, protocolKind: .custom,
+                                 registry: CommandLineConfiguration.solvers) { meta in
             var s = meta.settings
             if let kmax { s.maxIterations = kmax }
             return s
@@ -188,7 +190,8 @@ struct ReproduceCommand: ParsableCommand {
     func run() throws {
         let start = monotonicSeconds()
         let catalogue = try suite.catalogue()
-        let available = try Experiment.all(problemsDirectory: catalogue.directory, quick: quick)
+        let available = try Experiment.all(problemsDirectory: catalogue.directory, quick: quick,
+                                           registry: CommandLineConfiguration.solvers)
         var selected: [Experiment] = []
         if experiments.isEmpty {
             selected = available
@@ -214,7 +217,8 @@ struct ReproduceCommand: ParsableCommand {
         for e in selected {
             say("== \(e.name): \(e.title)")
             let plan = try Plan.make(catalogue: catalogue, context: context, problems: e.problems, solvers: e.solvers,
-                                     runs: e.runs, pruning: e.pruning, protocolKind: quick ? .quick : .full) { try e.settings(for: $0) }
+                                     runs: e.runs, pruning: e.pruning, protocolKind: quick ? .quick : .full,
+                                     registry: CommandLineConfiguration.solvers) { try e.settings(for: $0) }
             for l in plan.leftOut {
                 leftOut.append(l.problem)
                 if case .checksumMismatch = l.reason { mismatch = true }
@@ -339,7 +343,8 @@ struct ReportCommand: ParsableCommand {
         var info = try ExperimentInfo.read(from: directory)
         info?.pruning = levels
         let target = to ?? directory + "/report-pruning"
-        let written = try Report.write(records: out, to: target, experiment: info, store: store)
+        let written = try Report.write(records: out, to: target, experiment: info, store: store,
+                                         registry: CommandLineConfiguration.solvers)
         say("report: \(written.index) (\(out.count) results, pruning measures recomputed at \(levels.map { Cell.format($0) }.joined(separator: ", ")) %)")
     }
 
@@ -349,7 +354,7 @@ struct ReportCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
             throw CLIError("\(directory): no such directory")
         }
-        let records = try ResultStore(root: directory).all()
+        let records = try ResultStore(root: directory).all(registry: CommandLineConfiguration.solvers)
         guard !records.isEmpty else { throw CLIError("\(directory): no results found under \(directory)/results") }
         return records
     }
@@ -359,7 +364,7 @@ struct ReportCommand: ParsableCommand {
         let records = try records(in: directory)
         let info = try experiment ?? ExperimentInfo.read(from: directory)
         let out = try Report.write(records: records, to: target ?? directory + "/report", experiment: info,
-                                   store: ResultStore(root: directory))
+                                   store: ResultStore(root: directory), registry: CommandLineConfiguration.solvers)
         say("report: \(out.index) (\(records.count) results, \(out.files.count) files)")
         return out
     }

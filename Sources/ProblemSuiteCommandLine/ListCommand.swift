@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ProblemSuite
+import Solvers
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +22,7 @@ struct ListCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Only problems with n at least this.") var minN: Int?
     @Option(parsing: .unconditional, help: "Only problems with n at most this.") var maxN: Int?
     @Flag(help: "List the registered families instead.") var families = false
+    @Flag(help: "List the registered solvers instead.") var solvers = false
     @Flag(help: "Machine-readable output.") var json = false
 
     struct Row: Encodable {
@@ -61,9 +63,16 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         if families {
-            let rows = FamilyRegistry.families.map { [$0.identifier, $0.summary] }
-            if json { try printJSON(FamilyRegistry.families.map { ["identifier": $0.identifier, "summary": $0.summary] }) }
+            let registered = CommandLineConfiguration.families
+            let rows = registered.map { [$0.identifier, $0.summary] }
+            if json { try printJSON(registered.map { ["identifier": $0.identifier, "summary": $0.summary] }) }
             else { print(table(["family", "summary"], rows)) }
+            return
+        }
+        if solvers {
+            let registered = CommandLineConfiguration.solvers.entries
+            if json { try printJSON(registered.map { ["name": $0.name, "summary": $0.summary] }) }
+            else { print(table(["solver", "summary"], registered.map { [$0.name, $0.summary] })) }
             return
         }
         let catalogue = try suite.catalogue()

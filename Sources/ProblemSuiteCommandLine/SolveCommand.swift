@@ -8,7 +8,7 @@ struct SolveCommand: ParsableCommand {
         commandName: "solve",
         abstract: "Run one solver on one problem from a run's starting point.",
         discussion: """
-        Solvers: \(SolverRegistry.names.joined(separator: ", ")). Settings (nR, eps, kmax, \
+        Solvers: \(CommandLineConfiguration.solvers.names.joined(separator: ", ")). Settings (nR, eps, kmax, \
         sigma, c, FW constants) come from the problem's family file. Prints the final ‖g‖, \
         iterations, solver time and the percentage of components below tau_s.
 
@@ -21,7 +21,7 @@ struct SolveCommand: ParsableCommand {
 
     @OptionGroup var suite: SuiteOptions
     @Argument(help: "Problem name or alias.") var name: String
-    @Option(help: "Solver name (\(SolverRegistry.names.joined(separator: ", "))).") var solver: String
+    @Option(help: "Solver name (\(CommandLineConfiguration.solvers.names.joined(separator: ", "))).") var solver: String
     @Option(parsing: .unconditional, help: "Run index: selects the starting point.") var seed: Int = 0
     @Option(help: "Write a per-iteration CSV trace to this file.") var trace: String?
     @Option(parsing: .unconditional, help: "In the trace, compute f every this many iterations (default: the problem's record_every).")
@@ -66,7 +66,7 @@ struct SolveCommand: ParsableCommand {
 
     func run() throws {
         let catalogue = try suite.catalogue()
-        let entry = try SolverRegistry.entry(named: solver)
+        let entry = try CommandLineConfiguration.solvers.entry(named: solver)
         let problem = try suite.loadProblem(name, from: catalogue)
         var settings = try SolveCommand.applying(overrides, to: problem.metadata.settings)
         if let kmax { settings.maxIterations = kmax }

@@ -13,8 +13,10 @@ struct SuiteOptions: ParsableArguments {
     @Flag(name: .long, help: "Load data files whose sha256 is not the manifest's (default: refuse them; a warning is printed).")
     var allowChecksumMismatch = false
 
+    /// The catalogue of the problem directory, read with the installed families
+    /// (``CommandLineConfiguration/families``).
     func catalogue() throws -> Catalogue {
-        try Catalogue.standard(directory: problemsDir)
+        try Catalogue.standard(directory: problemsDir, families: CommandLineConfiguration.families)
     }
 
     var dataDirectory: String { SuitePaths.dataDirectory(explicit: dataDir) }

@@ -69,7 +69,10 @@ struct KSVDCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { Parallel.maxThreads = threads }
+        try Parallel.withThreads(threads) { try train() }
+    }
+
+    func train() throws {
         let spec = try spec()
         let dataDir = suite.dataDirectory
         let progress: (KSVDIterationReport) -> Void = { r in

@@ -1,0 +1,51 @@
+import ArgumentParser
+import ProblemSuite
+import Solvers
+
+/// The `problemsuite` command: every subcommand, with the families and solvers of
+/// ``CommandLineConfiguration``.
+public struct ProblemSuiteCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "problemsuite",
+        abstract: "A benchmark problem suite for pruning-aware optimisation.",
+        discussion: """
+        Problems are declared in Problems/*.toml; real data sets are read from the data \
+        directory (--data-dir, else $PROBLEMSUITE_DATA, else ./data or ../shared/data).
+        """,
+        subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self, CheckGradientCommand.self,
+                      ExportCommand.self, SolveCommand.self,
+                      RunCommand.self, ReproduceCommand.self, ReportCommand.self, CheckCommand.self, MergeCommand.self,
+                      BenchCommand.self, DataCommand.self,
+                      KSVDCommand.self, PictureCommand.self]
+    )
+
+    public init() {}
+}
+
+/// The entry point of `problemsuite`, and of a tool of your own that adds families and
+/// solvers to it: every subcommand, with yours listed and usable beside the built-in ones.
+///
+/// ```swift
+/// import ProblemSuiteCommandLine
+/// @main struct MyTool {
+///     static func main() {
+///         ProblemSuiteCLI.main(families: FamilyRegistry.standard + [RidgeFamily.self],
+///                              solvers: try! SolverRegistry.standard.adding(gradientDescent))
+///     }
+/// }
+/// ```
+public enum ProblemSuiteCLI {
+    /// Installs the families and solvers (``CommandLineConfiguration/install(families:solvers:)``),
+    /// then parses `arguments` (default: the process's) and runs the command; exits with
+    /// its status. Call it once, from `main`.
+    public static func main(families: [any ProblemFamily.Type] = FamilyRegistry.standard,
+                            solvers: SolverRegistry = .standard, arguments: [String]? = nil) -> Never {
+        do {
+            try CommandLineConfiguration.install(families: families, solvers: solvers)
+        } catch {
+            ProblemSuiteCommand.exit(withError: error)
+        }
+        ProblemSuiteCommand.main(arguments)
+        ProblemSuiteCommand.exit()
+    }
+}
