@@ -20,6 +20,8 @@ public enum Report {
         public var directory: String
         public var index: String
         public var files: [String]
+        /// The tables written (as in `tables.md`).
+        public var tables: [Table]
     }
 
     /// The legend printed under the tables.
@@ -65,7 +67,7 @@ public enum Report {
             }
         }
         try save(html(tables: tables, figures: figures, records: records, experiment: experiment), "index.html")
-        return Output(directory: directory, index: directory + "/index.html", files: files)
+        return Output(directory: directory, index: directory + "/index.html", files: files, tables: tables)
     }
 
     static func grouped(_ records: [RunRecord]) -> [(String, [RunRecord])] {

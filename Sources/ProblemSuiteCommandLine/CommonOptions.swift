@@ -54,7 +54,7 @@ struct CLIError: Error, CustomStringConvertible {
 /// peers' JSON-lines format that `bench --json` follows).
 func printJSON<T: Encodable>(_ value: T, oneLine: Bool = false) throws {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = oneLine ? [.sortedKeys] : [.prettyPrinted, .sortedKeys]
+    encoder.outputFormatting = oneLine ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     let data = try encoder.encode(value)
     print(String(decoding: data, as: UTF8.self))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Harness
 import ProblemSuite
 import Solvers
@@ -96,7 +97,40 @@ final class LockedValue: @unchecked Sendable {
 /// One line on standard output, written at once (not buffered), so that a batch log
 /// interleaves it with the progress lines of the error stream in the order they happened.
 func say(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    (Console.json ? FileHandle.standardError : FileHandle.standardOutput).write(Data((line + "\n").utf8))
+}
+
+/// Where the harness commands' human-readable lines go: standard output, or, with
+/// `--json` (set once, before any work), standard error, so that standard output holds
+/// the one JSON object alone.
+enum Console {
+    private static let jsonMode = Atomic<Bool>(false)
+    static var json: Bool {
+        get { jsonMode.load(ordering: .relaxed) }
+        set { jsonMode.store(newValue, ordering: .relaxed) }
+    }
+}
+
+/// What `run` and `reproduce --json` print: one object per run of the harness.
+struct RunSummaryJSON: Encodable {
+    struct Failure: Encodable { var task: String; var reason: String }
+    var directory: String
+    var completed: Int
+    var alreadyStored: Int
+    var recomputed: Int
+    var failed: [Failure]
+    var leftOut: [String]
+    var report: String?
+
+    init(directory: String, summary: Runner.Summary, plan: Plan, report: String?) {
+        self.directory = directory
+        completed = summary.completed
+        alreadyStored = summary.skipped
+        recomputed = summary.recomputed
+        failed = summary.allFailures.map { Failure(task: $0.0.description, reason: $0.1) }
+        leftOut = plan.leftOut.map(\.message)
+        self.report = report
+    }
 }
 
 func standardError(_ line: String) {
@@ -128,12 +162,16 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var execution: ExecutionOptions
     @Option(name: .customLong("problems"), parsing: .upToNextOption, help: "Problem names or patterns (default: every problem whose data are present).")
     var problems: [String] = ["*"]
-    @Option(parsing: .upToNextOption, help: "Solver names (default: all).") var solvers: [String] = CommandLineConfiguration.solvers.names
+    @Option(parsing: .upToNextOption, help: "Solver names (default: all: \(CommandLineConfiguration.solvers.names.joined(separator: ", "))).",
+            completion: .list(CommandLineConfiguration.solvers.names))
+    var solvers: [String] = CommandLineConfiguration.solvers.names
     @Option(parsing: .unconditional, help: "Runs per (problem, solver), 1–\(Plan.maxRuns).") var runs: Int = 20
     @Option(parsing: .upToNextOption, help: "Pruning percentages for eps_g and eps_f (`10 30 50` or `10,30,50`).")
     var pruning: [String] = ["10", "30", "50", "70", "90"]
     @Option(parsing: .unconditional, help: "Override kmax for every problem (0–\(maxIterationLimit)).") var kmax: Int?
     @Flag(help: "Also write the report when done.") var report = false
+    @Flag(help: "Print one JSON object (counts, failures, left-out problems, report) on standard output; other lines go to standard error.")
+    var json = false
 
     func validate() throws {
         try execution.validateExecution()
@@ -145,6 +183,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        Console.json = json
         try ExecutionOptions.prepare(execution.out)
         let catalogue = try suite.catalogue()
         let levels = try parsePruning(pruning)
@@ -161,7 +200,8 @@ struct RunCommand: ParsableCommand {
                            problems: problems, solvers: solvers, overrides: kmax.map { ["kmax = \($0)"] } ?? [],
                            leftOut: plan.leftOut.map(\.message)).write(to: execution.out)
         let summary = try execution.execute(plan, context: suite.loadContext, into: execution.out)
-        if report { try ReportCommand.writeReport(from: execution.out) }
+        let written = report ? try ReportCommand.writeReport(from: execution.out) : nil
+        if json { try printJSON(RunSummaryJSON(directory: execution.out, summary: summary, plan: plan, report: written?.index)) }
         if !summary.allFailures.isEmpty { throw ExitCode.failure }
         if plan.leftOut.contains(where: { if case .checksumMismatch = $0.reason { return true }; return false }) { throw ExitCode.failure }
     }
@@ -184,10 +224,28 @@ struct ReproduceCommand: ParsableCommand {
     @OptionGroup var execution: ExecutionOptions
     @Argument(help: "Experiment names, run in this order (default: all, in file order).") var experiments: [String] = []
     @Flag(help: "The CI-sized form of each experiment ([quick] in its file), into OUT/quick/.") var quick = false
+    @Flag(help: "Print one JSON object (per experiment: counts, failures, left out, report; the index) on standard output; other lines go to standard error.")
+    var json = false
 
     func validate() throws { try execution.validateExecution() }
 
+    struct ExperimentJSON: Encodable {
+        var name: String
+        var skipped: Bool
+        var leftOut: [String]
+        var run: RunSummaryJSON?
+    }
+
+    struct ReproduceJSON: Encodable {
+        var protocolKind: String
+        var experiments: [ExperimentJSON]
+        var index: String
+        var seconds: Double
+    }
+
     func run() throws {
+        Console.json = json
+        var jsonExperiments: [ExperimentJSON] = []
         let start = monotonicSeconds()
         let catalogue = try suite.catalogue()
         let available = try Experiment.all(problemsDirectory: catalogue.directory, quick: quick,
@@ -228,6 +286,7 @@ struct ReproduceCommand: ParsableCommand {
                 say("skipped \(e.name): none of its problems can run\n  \(why)")
                 index.append(Report.IndexEntry(name: e.name, title: e.title, report: nil,
                                                summary: "skipped: " + plan.leftOut.map(\.problem).joined(separator: ", ") + " left out (data missing or failing its checksum)"))
+                jsonExperiments.append(ExperimentJSON(name: e.name, skipped: true, leftOut: plan.leftOut.map(\.message), run: nil))
                 continue
             }
             for l in plan.leftOut { say("left out \(l.message)") }
@@ -244,14 +303,19 @@ struct ReproduceCommand: ParsableCommand {
             total.failed += summary.allFailures.count
             failures += summary.allFailures.map { "\($0.0): \($0.1)" }
             let report = try ReportCommand.writeReport(from: directory, experiment: info)
+            jsonExperiments.append(ExperimentJSON(name: e.name, skipped: false, leftOut: plan.leftOut.map(\.message),
+                                                  run: RunSummaryJSON(directory: directory, summary: summary, plan: plan, report: report.index)))
             let runs = plan.tasks.count
             index.append(Report.IndexEntry(
                 name: e.name, title: e.title, report: e.name + "/report/index.html",
                 summary: "\(runs) runs, \(summary.allFailures.count) failed"
                     + (plan.leftOut.isEmpty ? "" : "; left out: " + plan.leftOut.map(\.problem).joined(separator: ", "))))
-            _ = report
         }
         let indexPath = try Report.writeIndex(index, to: root, heading: quick ? "ProblemSuite: the quick protocol" : "ProblemSuite: the paper's experiments")
+        if json {
+            try printJSON(ReproduceJSON(protocolKind: quick ? "quick" : "full", experiments: jsonExperiments, index: indexPath,
+                                        seconds: monotonicSeconds() - start))
+        }
         say("""
         == summary: \(total.done) runs done, \(total.stored) already stored, \(total.recomputed) recomputed, \(total.failed) failed \
         in \(formatSeconds(monotonicSeconds() - start)); \(index.filter { $0.report == nil }.count) experiments skipped; \
@@ -294,6 +358,21 @@ struct ReportCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Recompute eps_g, eps_f (and accuracy) at these percentages (`5 15 25` or `5,15,25`).")
     var pruning: [String] = []
     @Option(help: "Where the report goes (default: DIRECTORY/report, or DIRECTORY/report-pruning with --pruning).") var to: String?
+    @Flag(help: "Print one JSON object (the index, the files written, every table with caption, header and rows) on standard output.")
+    var json = false
+
+    struct ReportJSON: Encodable {
+        struct TableJSON: Encodable { var caption: String; var header: [String]; var rows: [[String]] }
+        var index: String
+        var results: Int
+        var files: [String]
+        var tables: [TableJSON]
+    }
+
+    static func printJSON(_ out: Report.Output, results: Int) throws {
+        let tables = out.tables.map { ReportJSON.TableJSON(caption: $0.caption, header: $0.header, rows: $0.rows) }
+        try ProblemSuiteCommandLine.printJSON(ReportJSON(index: out.index, results: results, files: out.files, tables: tables))
+    }
 
     func validate() throws {
         if !pruning.isEmpty { _ = try parsePruning(pruning) }
@@ -301,8 +380,10 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
+        Console.json = json
         if pruning.isEmpty {
-            try ReportCommand.writeReport(from: directory, to: to)
+            let out = try ReportCommand.writeReport(from: directory, to: to)
+            if json { try ReportCommand.printJSON(out, results: try ReportCommand.records(in: directory).count) }
             return
         }
         let levels = try parsePruning(pruning)
@@ -346,6 +427,7 @@ struct ReportCommand: ParsableCommand {
         let written = try Report.write(records: out, to: target, experiment: info, store: store,
                                          registry: CommandLineConfiguration.solvers)
         say("report: \(written.index) (\(out.count) results, pruning measures recomputed at \(levels.map { Cell.format($0) }.joined(separator: ", ")) %)")
+        if json { try ReportCommand.printJSON(written, results: out.count) }
     }
 
     /// The validated results of `directory`.
@@ -384,12 +466,23 @@ struct CheckCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Absolute tolerance per cell.") var atol: Double = 1e-12
     @Flag(help: "Also compare wall times.") var includeTime = false
     @Flag(help: "Accept cells that the reference does not have (new problems, solvers or measures).") var allowNew = false
+    @Flag(help: "Print one JSON object (cells compared, every change with its kind, the regressions, passed) on standard output.")
+    var json = false
+
+    struct CheckJSON: Encodable {
+        struct Change: Encodable { var id: String; var kind: String; var reference: Double?; var current: Double?; var regression: Bool }
+        var compared: Int
+        var changes: [Change]
+        var regressions: Int
+        var passed: Bool
+    }
 
     func validate() throws {
         guard rtol >= 0, atol >= 0, rtol.isFinite, atol.isFinite else { throw ValidationError("--rtol and --atol must be finite and non-negative") }
     }
 
     func run() throws {
+        Console.json = json
         let records = try ReportCommand.records(in: directory)
         try Aggregate.validate(records, store: ResultStore(root: directory))
         let attributes = try? FileManager.default.attributesOfItem(atPath: reference)
@@ -413,6 +506,15 @@ struct CheckCommand: ParsableCommand {
             }
         }
         let r = outcome.regressions.count
+        if json {
+            let failing = Set(outcome.regressions.map { $0.id + "|" + $0.kind.rawValue })
+            try printJSON(CheckJSON(compared: outcome.compared,
+                                    changes: outcome.changes.map { .init(id: $0.id, kind: $0.kind.rawValue, reference: $0.reference, current: $0.current,
+                                                                         regression: failing.contains($0.id + "|" + $0.kind.rawValue)) },
+                                    regressions: r, passed: r == 0))
+            if r > 0 { throw ExitCode.failure }
+            return
+        }
         let new = outcome.changes.filter { $0.kind == .new }.count
         say("\(outcome.compared) cells compared, \(outcome.changes.count) moved or unmatched (rtol \(rtol)), \(new) not in the reference\(allowNew ? " (allowed)" : ""), \(r) regressions")
         if r > 0 { throw ExitCode.failure }

@@ -12,11 +12,14 @@ public struct ProblemSuiteCommand: ParsableCommand {
         Problems are declared in Problems/*.toml; real data sets are read from the data \
         directory (--data-dir, else $PROBLEMSUITE_DATA, else ./data or ../shared/data).
         """,
-        subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self, CheckGradientCommand.self,
-                      ExportCommand.self, SolveCommand.self,
-                      RunCommand.self, ReproduceCommand.self, ReportCommand.self, CheckCommand.self, MergeCommand.self,
-                      BenchCommand.self, DataCommand.self,
-                      KSVDCommand.self, PictureCommand.self]
+        groupedSubcommands: [
+            CommandGroup(name: "Problems", subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self,
+                                                         CheckGradientCommand.self, ExportCommand.self, SolveCommand.self]),
+            CommandGroup(name: "Experiments", subcommands: [ReproduceCommand.self, RunCommand.self, ReportCommand.self,
+                                                            CheckCommand.self, MergeCommand.self, PictureCommand.self]),
+            CommandGroup(name: "Data", subcommands: [DataCommand.self, KSVDCommand.self]),
+            CommandGroup(name: "Development", subcommands: [BenchCommand.self]),
+        ]
     )
 
     public init() {}

@@ -21,7 +21,8 @@ struct SolveCommand: ParsableCommand {
 
     @OptionGroup var suite: SuiteOptions
     @Argument(help: "Problem name or alias.") var name: String
-    @Option(help: "Solver name (\(CommandLineConfiguration.solvers.names.joined(separator: ", "))).") var solver: String
+    @Option(help: "Solver name (\(CommandLineConfiguration.solvers.names.joined(separator: ", "))).",
+            completion: .list(CommandLineConfiguration.solvers.names)) var solver: String
     @Option(parsing: .unconditional, help: "Run index: selects the starting point.") var seed: Int = 0
     @Option(help: "Write a per-iteration CSV trace to this file.") var trace: String?
     @Option(parsing: .unconditional, help: "In the trace, compute f every this many iterations (default: the problem's record_every).")

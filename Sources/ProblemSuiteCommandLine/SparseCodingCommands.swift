@@ -22,7 +22,8 @@ struct KSVDCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of atoms K.") var atoms = 1000
     @Option(parsing: .unconditional, help: "OMP sparsity T.") var sparsity = 10
     @Option(parsing: .unconditional, help: "K-SVD iterations.") var iterations = 10
-    @Option(help: "Atom update: approximate or exact.") var update = "approximate"
+    @Option(help: "Atom update (approximate: one alternating step, KSVD-Box's default; exact: the leading singular pair).")
+    var update: KSVDOptions.Update = .approximate
     @Option(parsing: .unconditional, help: "Seed of the initial atoms and atom order.") var seed: UInt64 = 1
     @Flag(help: "Do not replace unused or duplicate atoms.") var noReplace = false
     @Flag(help: "Keep a signal's previous code when OMP's new one is worse (monotone error).") var keepBetter = false
@@ -32,7 +33,6 @@ struct KSVDCommand: ParsableCommand {
     @Flag(help: "Machine-readable output (one JSON object, like the peer scripts).") var json = false
 
     func validate() throws {
-        guard KSVDOptions.Update(rawValue: update) != nil else { throw ValidationError("--update must be approximate or exact, got '\(update)'") }
         guard trainingCount > 0, atoms > 0, sparsity > 0, iterations > 0 else {
             throw ValidationError("--training-count, --atoms, --sparsity and --iterations must be positive")
         }
@@ -63,7 +63,7 @@ struct KSVDCommand: ParsableCommand {
             return try SparseCodingFamily.parameters(table).dictionary
         }
         var options = KSVDOptions(atoms: atoms, sparsity: sparsity, iterations: iterations,
-                                  update: KSVDOptions.Update(rawValue: update)!, seed: seed, replaceAtoms: !noReplace)
+                                  update: update, seed: seed, replaceAtoms: !noReplace)
         options.keepBetterCodes = keepBetter
         return DictionarySpec(trainingCount: trainingCount, ksvd: options)
     }
@@ -151,7 +151,7 @@ struct PictureCommand: ParsableCommand {
     var results: String?
     @Option(help: "With --results: the solver whose solution is drawn.") var solver = "prunadag-v1"
     @Option(name: .customLong("run"), parsing: .unconditional, help: "With --results: the run (non-negative).") var runIndex = 0
-    @Option(help: "Compute the solution: least-squares or omp.") var solve = "least-squares"
+    @Option(help: "Compute the solution (without --x or --results).") var solve: PictureSolution = .leastSquares
     @Option(parsing: .unconditional, help: "Conjugate-gradient iterations for --solve least-squares.") var cgIterations = 300
     @Option(help: "Pruning percentages, comma-separated.") var prune = "0,20,40,60,70,80,90"
     @Option(parsing: .unconditional, help: "Pixel magnification.") var scale = 4
@@ -167,7 +167,6 @@ struct PictureCommand: ParsableCommand {
 
     func validate() throws {
         _ = try percentages()
-        guard ["least-squares", "omp"].contains(solve) else { throw ValidationError("--solve must be least-squares or omp, got '\(solve)'") }
         guard (1...32).contains(scale) else { throw ValidationError("--scale must be in 1...32") }
         guard out.hasSuffix(".png") || out.hasSuffix(".pgm") else { throw ValidationError("--out must end in .png or .pgm") }
         guard cgIterations > 0 else { throw ValidationError("--cg-iterations must be positive") }
@@ -193,7 +192,7 @@ struct PictureCommand: ParsableCommand {
             let record = try store.read(store.path(for: key))
             solution = try store.solution(for: record.key, dimension: problem.dimension)
             source = "\(solver), run \(runIndex), from \(results)"
-        } else if solve == "omp" {
+        } else if solve == .omp {
             let k = problem.dimension, n = problem.image.count
             let omp = BatchOMP(dictionary: problem.atoms, atoms: k, length: n)
             var s = [Double](repeating: 0, count: k)
@@ -274,4 +273,14 @@ func readNPYVector(_ path: String, count: Int) throws -> [Double] {
         out[i] = Double(bitPattern: bits)
     }
     return out
+}
+
+extension KSVDOptions.Update: ExpressibleByArgument {}
+
+/// How `picture` computes a solution when none is given.
+enum PictureSolution: String, CaseIterable, ExpressibleByArgument {
+    /// Conjugate gradients on the normal equations from zero: a dense, minimum-norm-like solution.
+    case leastSquares = "least-squares"
+    /// Batch-OMP with nR atoms.
+    case omp
 }

@@ -171,3 +171,54 @@ final class HarnessCommandsTests: XCTestCase {
         }
     }
 }
+
+final class HarnessJSONAndHelpTests: XCTestCase {
+    func temporaryDirectory() -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("cli-json-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
+        return d
+    }
+
+    func object(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
+    }
+
+    /// run, report and check print one JSON object on stdout (their other lines go to stderr).
+    func testRunReportAndCheckSpeakJSON() throws {
+        let out = temporaryDirectory()
+        let run = try runCLI(["run", "--problems", "A6", "--solvers", "adagrad", "fw1", "--runs", "2", "--kmax", "5", "--quiet",
+                              "--out", out, "--report", "--json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let r = try object(run.stdout)
+        XCTAssertEqual(r["completed"] as? Int, 4)
+        XCTAssertEqual(r["recomputed"] as? Int, 0)
+        XCTAssertEqual((r["failed"] as? [Any])?.count, 0)
+        XCTAssertEqual(r["report"] as? String, out + "/report/index.html")
+        XCTAssert(run.stderr.contains("4 runs done"), run.stderr)
+        let report = try object(try runCLI(["report", out, "--json"]).stdout)
+        XCTAssertEqual(report["results"] as? Int, 4)
+        let tables = try XCTUnwrap(report["tables"] as? [[String: Any]])
+        XCTAssert(tables.contains { ($0["caption"] as? String)?.contains("eps_f") == true })
+        let check = try runCLI(["check", out, "--reference", out + "/report/cells.csv", "--json"])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        let c = try object(check.stdout)
+        XCTAssertEqual(c["passed"] as? Bool, true)
+        XCTAssertEqual(c["regressions"] as? Int, 0)
+        XCTAssertGreaterThan(c["compared"] as? Int ?? 0, 10)
+    }
+
+    func testHelpGroupsCommandsAndListsFixedValues() throws {
+        let help = try runCLI(["--help"]).stdout
+        for group in ["PROBLEMS SUBCOMMANDS", "EXPERIMENTS SUBCOMMANDS", "DATA SUBCOMMANDS", "DEVELOPMENT SUBCOMMANDS"] {
+            XCTAssert(help.contains(group), help)
+        }
+        let ksvd = try runCLI(["ksvd", "--help"]).stdout
+        XCTAssert(ksvd.contains("approximate") && ksvd.contains("exact"), ksvd)
+        let bad = try runCLI(["ksvd", "--update", "sometimes"])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssert(bad.stderr.contains("approximate") && bad.stderr.contains("exact"), bad.stderr)
+        let picture = try runCLI(["picture", "MNISTSC0", "--solve", "magic"])
+        XCTAssertEqual(picture.status, 64)
+        XCTAssert(picture.stderr.contains("least-squares") && picture.stderr.contains("omp"), picture.stderr)
+    }
+}
