@@ -1,7 +1,7 @@
 /// Closest-name suggestions for unknown problem names and keys.
-public enum NameSuggestion {
+package enum NameSuggestion {
     /// Levenshtein distance between two strings, case-insensitively.
-    public static func distance(_ a: String, _ b: String) -> Int {
+    package static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
@@ -21,7 +21,7 @@ public enum NameSuggestion {
     /// Up to `limit` candidates closest to `name`: those containing it (ignoring case)
     /// first, then by edit distance, keeping only plausible ones (distance at most
     /// half the longer name, and at least 1 character off allowed for short names).
-    public static func closest(to name: String, among candidates: [String], limit: Int = 3) -> [String] {
+    package static func closest(to name: String, among candidates: [String], limit: Int = 3) -> [String] {
         let lower = name.lowercased()
         let scored = candidates.map { c -> (String, Int) in
             let cl = c.lowercased()

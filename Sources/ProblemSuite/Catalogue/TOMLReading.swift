@@ -3,18 +3,18 @@ import TOMLKit
 
 /// Reads a TOML file into ``ParameterValue`` tables, turning parse errors into
 /// ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` with line and column.
-public enum TOMLReading {
+package enum TOMLReading {
     /// Largest problem or manifest file read: 16 MiB (the suite's are a few KB). Reading
     /// stops there, so a device (`/dev/zero`) or a huge file is an error, not a hang.
-    public static let maximumFileSize = 16 << 20
+    package static let maximumFileSize = 16 << 20
 
     /// Reads and parses the TOML file at `file` (at most ``maximumFileSize`` bytes).
-    public static func read(file: String) throws -> [String: ParameterValue] {
+    package static func read(file: String) throws -> [String: ParameterValue] {
         try parse(readText(file: file), file: file)
     }
 
     /// The text of `file`: at most ``maximumFileSize`` bytes of UTF-8.
-    public static func readText(file: String) throws -> String {
+    package static func readText(file: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: file) else {
             throw ProblemSuiteError.malformedFile(file: file, line: nil, column: nil, reason: "cannot read file")
         }
@@ -35,7 +35,7 @@ public enum TOMLReading {
         return text
     }
 
-    public static func parse(_ text: String, file: String) throws -> [String: ParameterValue] {
+    package static func parse(_ text: String, file: String) throws -> [String: ParameterValue] {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

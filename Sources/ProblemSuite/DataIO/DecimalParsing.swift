@@ -17,7 +17,7 @@ import Darwin
 /// IEEE operation on exact operands, hence correctly rounded (Clinger's fast path).
 /// That covers integers and the short decimals data files hold. Any other number is
 /// handed to the C library's `strtod`, which rounds correctly on glibc and Darwin.
-public enum DecimalParsing {
+package enum DecimalParsing {
     /// 10^k for 0 ≤ k ≤ 22, all exactly representable. A switch over literals rather than
     /// a global table, so the hot path has no lazy-initialisation check.
     @inlinable @inline(__always)
@@ -53,7 +53,7 @@ public enum DecimalParsing {
     /// - Returns: the value, or nil if no valid finite number starts at `p` (then `p` is
     ///   left where the problem was found).
     @inlinable
-    public static func parseDouble(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Double? {
+    package static func parseDouble(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Double? {
         let start = p
         var negative = false
         if p < end && (p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+")) {
@@ -138,7 +138,7 @@ public enum DecimalParsing {
     }
 
     /// Parses a whole string as a number (for tests and small inputs).
-    public static func parse(_ text: String) -> Double? {
+    package static func parse(_ text: String) -> Double? {
         var bytes = Array(text.utf8)
         bytes.append(0)
         return bytes.withUnsafeBufferPointer { buf -> Double? in

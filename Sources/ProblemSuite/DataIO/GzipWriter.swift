@@ -5,11 +5,11 @@ import CZlib
 /// Used to write small gzip files (test fixtures, cached artefacts); the output is a
 /// single gzip member with no file name and a zero time stamp, like `gzip -n`, so equal
 /// inputs give equal bytes.
-public enum GzipWriter {
+package enum GzipWriter {
     /// Compresses `bytes` into one gzip member.
     /// - Parameter level: zlib level 0-9 (default 6, gzip's default).
     /// - Complexity: O(n).
-    public static func compress(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
+    package static func compress(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
         let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         s.initialize(to: z_stream())
         defer { s.deallocate() }

@@ -9,7 +9,7 @@ import Darwin
 /// SHA-256 (FIPS 180-4), written for the data manifest's checksums so that the suite
 /// needs no cryptography dependency. Streaming: feed bytes with ``update(_:)`` in any
 /// pieces, then ``finalize()``. Checked against the FIPS test vectors in the tests.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     @usableFromInline static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -27,10 +27,10 @@ public struct SHA256: Sendable {
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
 
-    public init() { pending.reserveCapacity(64) }
+    package init() { pending.reserveCapacity(64) }
 
     /// Adds `bytes` to the message.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard var p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         var n = bytes.count
         length &+= UInt64(n)
@@ -52,12 +52,12 @@ public struct SHA256: Sendable {
     }
 
     /// Adds `bytes` to the message.
-    public mutating func update(_ bytes: [UInt8]) {
+    package mutating func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { update($0) }
     }
 
     /// The 32-byte digest of everything added (the state is consumed).
-    public mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] {
         let bits = length &* 8
         var tail: [UInt8] = [0x80]
         let used = (pending.count + 1) % 64
@@ -72,12 +72,12 @@ public struct SHA256: Sendable {
     }
 
     /// The digest as 64 lowercase hexadecimal digits.
-    public mutating func hexDigest() -> String {
+    package mutating func hexDigest() -> String {
         SHA256.hex(finalize())
     }
 
     /// Lowercase hexadecimal of `bytes`.
-    public static func hex(_ bytes: [UInt8]) -> String {
+    package static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
@@ -86,7 +86,7 @@ public struct SHA256: Sendable {
     }
 
     /// The hex digest of `bytes`.
-    public static func hexDigest(of bytes: [UInt8]) -> String {
+    package static func hexDigest(of bytes: [UInt8]) -> String {
         var s = SHA256()
         s.update(bytes)
         return s.hexDigest()
@@ -95,7 +95,7 @@ public struct SHA256: Sendable {
     /// The hex digest of the file's bytes as stored (a `.gz` file is not decompressed).
     /// - Throws: ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` if the file
     ///   cannot be read.
-    public static func hexDigest(ofFile path: String) throws -> String {
+    package static func hexDigest(ofFile path: String) throws -> String {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw ProblemSuiteError.malformedFile(file: path, line: nil, column: nil,

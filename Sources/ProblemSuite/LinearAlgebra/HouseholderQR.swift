@@ -1,12 +1,12 @@
 /// Householder QR of a square matrix, used to draw Haar-random orthogonal matrices.
-public enum HouseholderQR {
+package enum HouseholderQR {
     /// The thin orthogonal factor Q (n×p, orthonormal columns) of A = Q·R for an n×p
     /// matrix A with n ≥ p, with the signs of Q's columns chosen so that R has a
     /// positive diagonal. For A with N(0,1) entries this Q is Haar-distributed on the
     /// Stiefel manifold (Mezzadri, 2007): the first p columns of a Haar-random n×n
     /// orthogonal matrix.
     /// - Complexity: O(n·p²) time, O(n·p) memory.
-    public static func orthogonalFactor(_ a: DenseMatrix) -> DenseMatrix {
+    package static func orthogonalFactor(_ a: DenseMatrix) -> DenseMatrix {
         precondition(a.rows >= a.columns, "orthogonalFactor expects rows ≥ columns, got \(a.rows)×\(a.columns)")
         let n = a.rows, p = a.columns
         // Work on the transpose so that column k of A is a contiguous row.
@@ -58,14 +58,14 @@ public enum HouseholderQR {
     }
 
     /// A Haar-random n×n orthogonal matrix from `rng`.
-    public static func randomOrthogonal(_ n: Int, using rng: inout SuiteRandom) -> DenseMatrix {
+    package static func randomOrthogonal(_ n: Int, using rng: inout SuiteRandom) -> DenseMatrix {
         randomOrthonormalRows(n, n, using: &rng)
     }
 
     /// m orthonormal rows of length n (m ≤ n), distributed as m rows of a Haar-random
     /// n×n orthogonal matrix: the transpose of the thin Q of an n×m Gaussian matrix.
     /// - Complexity: O(n·m²).
-    public static func randomOrthonormalRows(_ m: Int, _ n: Int, using rng: inout SuiteRandom) -> DenseMatrix {
+    package static func randomOrthonormalRows(_ m: Int, _ n: Int, using rng: inout SuiteRandom) -> DenseMatrix {
         precondition(m <= n, "cannot draw \(m) orthonormal rows of length \(n)")
         let g = DenseMatrix(rows: n, columns: m, storage: rng.normals(n * m))
         return orthogonalFactor(g).transposed()

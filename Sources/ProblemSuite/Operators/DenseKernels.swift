@@ -2,10 +2,10 @@ import CSparseKernels
 
 /// Dense vector kernels on raw pointers, SIMD-unrolled with a fixed summation order
 /// (the same bits whatever the thread count or call site).
-public enum DenseKernels {
+package enum DenseKernels {
     /// Σ a[i]·b[i] over `0..<n`, summed in four 4-wide accumulators, then the tail.
     @inlinable
-    public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+    package static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
         var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
         let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
         var i = 0
@@ -28,7 +28,7 @@ public enum DenseKernels {
 
     /// y[i] += alpha·x[i] over `0..<n`.
     @inlinable
-    public static func axpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+    package static func axpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
         let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
         let va = SIMD4<Double>(repeating: alpha)
         var i = 0
@@ -48,20 +48,20 @@ public enum DenseKernels {
 
     /// Σ x[i]² (same accumulation order as ``dot(_:_:_:)``).
     @inlinable
-    public static func squaredNorm(_ x: UnsafePointer<Double>, _ n: Int) -> Double { dot(x, x, n) }
+    package static func squaredNorm(_ x: UnsafePointer<Double>, _ n: Int) -> Double { dot(x, x, n) }
 
     /// ‖x‖₂ of a buffer.
     @inlinable
-    public static func norm(_ x: UnsafeBufferPointer<Double>) -> Double {
+    package static func norm(_ x: UnsafeBufferPointer<Double>) -> Double {
         guard let p = x.baseAddress else { return 0 }
         return dot(p, p, x.count).squareRoot()
     }
 
     /// ‖x‖₂ of an array.
-    public static func norm(_ x: [Double]) -> Double { x.withUnsafeBufferPointer { norm($0) } }
+    package static func norm(_ x: [Double]) -> Double { x.withUnsafeBufferPointer { norm($0) } }
 
     /// Σ x[i]·y[i] of two arrays.
-    public static func dot(_ x: [Double], _ y: [Double]) -> Double {
+    package static func dot(_ x: [Double], _ y: [Double]) -> Double {
         precondition(x.count == y.count, "dot of vectors of lengths \(x.count) and \(y.count)")
         return x.withUnsafeBufferPointer { a in y.withUnsafeBufferPointer { b in
             guard let pa = a.baseAddress, let pb = b.baseAddress else { return 0 }
@@ -72,7 +72,7 @@ public enum DenseKernels {
 
 extension DenseKernels {
     /// Four running 4-wide accumulators, one per row, of ``dot4(_:_:_:_:_:_:)``.
-    public typealias Accumulators4 = (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>)
+    package typealias Accumulators4 = (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>)
 
     /// The dot products of four rows with one vector, reading the vector once for all four.
     /// Each row is summed in one 4-wide accumulator (few enough registers that nothing
@@ -80,7 +80,7 @@ extension DenseKernels {
     /// 4-wide part followed by ``dot4Finish``, so a caller may split the columns into
     /// chunks (multiples of 4) and get the same bits.
     @inlinable
-    public static func dot4(_ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
+    package static func dot4(_ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
                             _ r3: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ n: Int) -> SIMD4<Double> {
         var acc: Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
         let body = n & ~3
@@ -91,7 +91,7 @@ extension DenseKernels {
     /// Adds columns `start..<end` (a multiple of 4 apart) of the four rows' products with x
     /// into the accumulators.
     @inlinable @inline(__always)
-    public static func dot4Accumulate(_ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
+    package static func dot4Accumulate(_ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
                                       _ r3: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ start: Int, _ end: Int,
                                       _ acc: inout Accumulators4) {
         typealias V = SIMD4<Double>
@@ -110,7 +110,7 @@ extension DenseKernels {
 
     /// Sums each accumulator's lanes, then adds the scalar tail columns `tail..<n`.
     @inlinable @inline(__always)
-    public static func dot4Finish(_ acc: Accumulators4, _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>,
+    package static func dot4Finish(_ acc: Accumulators4, _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>,
                                   _ r2: UnsafePointer<Double>, _ r3: UnsafePointer<Double>, _ x: UnsafePointer<Double>,
                                   _ tail: Int, _ n: Int) -> SIMD4<Double> {
         typealias V = SIMD4<Double>
@@ -128,7 +128,7 @@ extension DenseKernels {
     /// y += c[0]·r0 + c[1]·r1 + c[2]·r2 + c[3]·r3, reading and writing y once; each
     /// entry is updated in row order, so the bits equal four successive ``axpy(_:_:_:_:)``.
     @inlinable
-    public static func axpy4(_ c: SIMD4<Double>, _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>,
+    package static func axpy4(_ c: SIMD4<Double>, _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>,
                              _ r2: UnsafePointer<Double>, _ r3: UnsafePointer<Double>,
                              _ y: UnsafeMutablePointer<Double>, _ n: Int) {
         axpy4(c, r0, r1, r2, r3, y, n, prefetching: nil, rowStride: 0, count: 0)
@@ -140,7 +140,7 @@ extension DenseKernels {
     /// next rows' next chunk while it works on rows already in cache, so that memory
     /// never idles; the arithmetic, and so every bit, is that of the plain version.
     @inlinable @inline(__always)
-    public static func axpy4(_ c: SIMD4<Double>, _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>,
+    package static func axpy4(_ c: SIMD4<Double>, _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>,
                              _ r2: UnsafePointer<Double>, _ r3: UnsafePointer<Double>,
                              _ y: UnsafeMutablePointer<Double>, _ n: Int,
                              prefetching prefetch: UnsafePointer<Double>?, rowStride: Int, count: Int) {
@@ -172,7 +172,7 @@ extension DenseKernels {
     /// loop shape of ``axpy4(_:_:_:_:_:_:_:prefetching:rowStride:count:)`` and of the
     /// yardstick that reads as it does (``DenseYardsticks``).
     @inlinable @inline(__always)
-    public static func quadSteps(_ n: Int, prefetching prefetch: UnsafePointer<Double>?, rowStride: Int, count: Int,
+    package static func quadSteps(_ n: Int, prefetching prefetch: UnsafePointer<Double>?, rowStride: Int, count: Int,
                                  _ step: (Int) -> Void) -> Int {
         var i = 0
         if let p = prefetch {

@@ -20,14 +20,14 @@
 ///   accumulates rows in row order, so the result is bit-identical whatever the number of
 ///   threads, the chunk size or the prefetching.
 /// - Complexity: O(m·n) time, m·n·8 bytes read from memory once; no allocation.
-public enum DenseRowPass {
+package enum DenseRowPass {
     /// Columns per chunk of the pipelined loop: 2 KiB of each of the eight rows in flight,
     /// and 2 KiB of gradient, so that one chunk of everything fits in a 32 KiB L1 cache.
-    public static let chunkColumns = 256
+    package static let chunkColumns = 256
 
     /// Row range of block `b` of `count` blocks over `m` rows.
     @inlinable
-    public static func range(_ b: Int, of count: Int, _ m: Int) -> Range<Int> {
+    package static func range(_ b: Int, of count: Int, _ m: Int) -> Range<Int> {
         (b * m / count)..<((b + 1) * m / count)
     }
 
@@ -42,7 +42,7 @@ public enum DenseRowPass {
     /// Blocks may run on different threads: the closures must only write memory that
     /// belongs to their block or row.
     @inlinable
-    public static func run(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int, x: UnsafePointer<Double>,
+    package static func run(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int, x: UnsafePointer<Double>,
                            gradient: UnsafeMutablePointer<Double>, partials: UnsafeMutablePointer<Double>?, blocks nb: Int,
                            group: (_ block: Int, _ row: Int, _ dots: SIMD4<Double>) -> SIMD4<Double>,
                            single: (_ block: Int, _ row: Int, _ dot: Double) -> Double) {
@@ -88,7 +88,7 @@ public enum DenseRowPass {
     /// the arithmetic taken out, so the yardstick reads exactly what the kernel reads.
     /// - Complexity: O(rows.count · n); no allocation.
     @inlinable @inline(__always)
-    public static func pipelinedGroups(_ a: UnsafePointer<Double>, rows: Range<Int>, columns n: Int, x: UnsafePointer<Double>,
+    package static func pipelinedGroups(_ a: UnsafePointer<Double>, rows: Range<Int>, columns n: Int, x: UnsafePointer<Double>,
                                        coefficients: (_ row: Int, _ dots: SIMD4<Double>) -> SIMD4<Double>,
                                        secondTouch: (_ c: SIMD4<Double>, _ group: UnsafePointer<Double>, _ column: Int, _ width: Int,
                                                      _ prefetch: UnsafePointer<Double>?, _ prefetchCount: Int) -> Void) {
@@ -123,7 +123,7 @@ public enum DenseRowPass {
     /// that need f alone. `group` and `single` are called as there; their results unused.
     /// - Complexity: O(m·n), one read of the matrix.
     @inlinable
-    public static func dots(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int, x: UnsafePointer<Double>, blocks nb: Int,
+    package static func dots(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int, x: UnsafePointer<Double>, blocks nb: Int,
                             group: (_ block: Int, _ row: Int, _ dots: SIMD4<Double>) -> Void,
                             single: (_ block: Int, _ row: Int, _ dot: Double) -> Void) {
         Parallel.forEach(nb, work: m * n) { blk in
@@ -145,7 +145,7 @@ public enum DenseRowPass {
     /// not depend on the thread count); columns are split across threads.
     /// - Complexity: O(blocks·n).
     @inlinable
-    public static func addPartials(_ partials: UnsafePointer<Double>, blocks nb: Int, into gradient: UnsafeMutablePointer<Double>,
+    package static func addPartials(_ partials: UnsafePointer<Double>, blocks nb: Int, into gradient: UnsafeMutablePointer<Double>,
                                    columns n: Int, work: Int = .max) {
         let parts = min(8, max(1, n / 512))
         Parallel.forEach(parts, work: work) { t in

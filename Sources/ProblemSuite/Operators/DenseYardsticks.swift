@@ -11,12 +11,12 @@
 ///
 /// Their results (sums) are returned only so that the reads cannot be optimised away, and
 /// so that tests can check that every entry was read; their rounding is of no interest.
-public enum DenseYardsticks {
+package enum DenseYardsticks {
     /// Σ p[0..<n], read as four streams (the four quarters of the range side by side, two
     /// vectors each per step): on the measured machine one stream per core reaches about
     /// 0.87 of bandwidth.py's two-vector figure, four streams about 0.98.
     /// - Complexity: O(n), n·8 bytes read once.
-    public static func sumFourStreams(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
+    package static func sumFourStreams(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
         typealias V = SIMD4<Double>
         let len = (n / 4) & ~7
         let q0 = UnsafeRawPointer(p), q1 = UnsafeRawPointer(p + len), q2 = UnsafeRawPointer(p + 2 * len), q3 = UnsafeRawPointer(p + 3 * len)
@@ -37,7 +37,7 @@ public enum DenseYardsticks {
     /// Σ p[0..<n] read by `parts` threads, each one contiguous part as four streams
     /// (``sumFourStreams(_:_:)``): the plain read the bench compares kernels with.
     /// - Complexity: O(n), n·8 bytes read once; no heap allocation.
-    public static func plainRead(_ p: UnsafePointer<Double>, count n: Int, parts: Int) -> Double {
+    package static func plainRead(_ p: UnsafePointer<Double>, count n: Int, parts: Int) -> Double {
         precondition(parts >= 1, "parts must be positive, got \(parts)")
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: parts) { out in
             let o = out.baseAddress!
@@ -59,7 +59,7 @@ public enum DenseYardsticks {
     /// - Returns: `dots` = Σᵢ aᵢᵀx and `entries` = Σᵢⱼ aᵢⱼ, every entry read twice (once
     ///   for each sum), as the fused kernel reads it twice.
     /// - Complexity: O(m·n) time, m·n·8 bytes from memory once; no heap allocation.
-    public static func rereadPattern(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int, x: UnsafePointer<Double>,
+    package static func rereadPattern(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int, x: UnsafePointer<Double>,
                                      parts: Int) -> (dots: Double, entries: Double) {
         precondition(parts >= 1, "parts must be positive, got \(parts)")
         return withUnsafeTemporaryAllocation(of: (Double, Double).self, capacity: parts) { out in

@@ -10,16 +10,16 @@ import Foundation
 /// butterflies of stages with span ≥ 4 run four at a time in SIMD registers.
 ///
 /// - Complexity: O(M log M) per transform; O(M) memory set up once.
-public struct ComplexFFT: Sendable {
-    public let length: Int
+@usableFromInline package struct ComplexFFT: Sendable {
+    @usableFromInline package let length: Int
     /// Twiddles of every stage, stage of span s at offset s − 1: cos and sin of πj/s, j < s.
     @usableFromInline let twiddleCos: [Double]
     @usableFromInline let twiddleSin: [Double]
     /// reversal[i] = i with its log₂M bits reversed.
-    public let reversal: [Int32]
+    @usableFromInline package let reversal: [Int32]
 
     /// - Precondition: `length` is a power of two (≥ 1).
-    public init(length: Int) {
+    package init(length: Int) {
         precondition(length > 0 && length & (length - 1) == 0, "FFT length \(length) is not a power of two")
         self.length = length
         var c = [Double](), s = [Double]()
@@ -46,7 +46,7 @@ public struct ComplexFFT: Sendable {
 
     /// X[rev(k)] = Σ_j x[j]·exp(−2πijk/M): the DFT, left in bit-reversed order.
     @inlinable
-    public func forward(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
+    package func forward(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
         twiddleCos.withUnsafeBufferPointer { tc in
             twiddleSin.withUnsafeBufferPointer { ts in
                 var span = length / 2
@@ -85,7 +85,7 @@ public struct ComplexFFT: Sendable {
 
     /// x[j] = Σ_k X[rev(k)]·exp(+2πijk/M) from bit-reversed input (unscaled inverse DFT).
     @inlinable
-    public func inverse(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
+    package func inverse(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>) {
         twiddleCos.withUnsafeBufferPointer { tc in
             twiddleSin.withUnsafeBufferPointer { ts in
                 var span = 1

@@ -15,14 +15,14 @@ import Darwin
 /// of one per 4 KiB, which is worth a few percent of bandwidth (NumPy does the same for
 /// its large arrays). The advice is a hint: contents, results and bits are unaffected,
 /// and where it is unavailable the array is simply an ordinary one.
-public enum LargeStorage {
+package enum LargeStorage {
     /// Arrays at least this large (in bytes) are advised: 4 MiB, two huge pages, below
     /// which the saving is negligible.
-    public static let threshold = 4 << 20
+    package static let threshold = 4 << 20
 
     /// A zero-filled array of `count` doubles, huge-page advised when large.
     /// - Complexity: O(count).
-    public static func zeros(_ count: Int) -> [Double] {
+    package static func zeros(_ count: Int) -> [Double] {
         precondition(count >= 0, "negative array size \(count)")
         guard count * MemoryLayout<Double>.stride >= threshold else { return [Double](repeating: 0, count: count) }
         return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in

@@ -1,14 +1,14 @@
 /// Elementary functions computed with IEEE-754 `+ - * /` only, so that their results
 /// are the same bits on every platform (the C library's `log` may differ by an ulp
 /// between systems). Used by ``SuiteRandom`` for its normal draws.
-public enum DeterministicMath {
+@usableFromInline package enum DeterministicMath {
     /// Natural logarithm, accurate to about one ulp for finite positive `x`.
     ///
     /// Reduction: x = m·2ᵉ with m in [√½, √2); log m = 2·atanh(s), s = (m−1)/(m+1),
     /// |s| ≤ 0.1716, summed as an odd series to s²³ (truncation below 1e−18); e·ln 2 is
     /// added in two parts (Cody–Waite) to keep the product exact.
     @inlinable
-    public static func log(_ x: Double) -> Double {
+    @usableFromInline package static func log(_ x: Double) -> Double {
         if x.isNaN || x < 0 { return .nan }
         if x == 0 { return -.infinity }
         if x.isInfinite { return .infinity }
@@ -49,7 +49,7 @@ public enum DeterministicMath {
     /// Reduction: x = k·ln 2 + r with |r| ≤ ½ln 2 (Cody–Waite, two-part ln 2), e^r by
     /// its Taylor series to r¹⁵ (truncation below 1e−17), then scaling by 2ᵏ.
     @inlinable
-    public static func exp(_ x: Double) -> Double {
+    package static func exp(_ x: Double) -> Double {
         if x.isNaN { return .nan }
         if x > 709.782712893384 { return .infinity }
         if x < -745.1332191019412 { return 0 }
@@ -79,5 +79,5 @@ public enum DeterministicMath {
 
     /// 10^x through ``exp(_:)``.
     @inlinable
-    public static func pow10(_ x: Double) -> Double { exp(x * 2.302585092994046) }
+    package static func pow10(_ x: Double) -> Double { exp(x * 2.302585092994046) }
 }

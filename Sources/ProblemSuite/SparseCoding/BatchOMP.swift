@@ -33,7 +33,7 @@ public final class BatchOMP: @unchecked Sendable {
     /// The atoms (K×n row-major), as given.
     public private(set) var dictionary: [Double]
     /// The atoms packed for the correlation product.
-    public private(set) var packedDictionary: DenseGEMM.PackedRows
+    package private(set) var packedDictionary: DenseGEMM.PackedRows
 
     /// Signals per parallel chunk: 96 (the GEMM's row block), so a chunk's correlations
     /// (96×K) stay in cache while its signals are coded.

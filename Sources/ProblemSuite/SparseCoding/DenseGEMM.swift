@@ -19,48 +19,48 @@ import CSparseKernels
 /// the thread that computes a tile changes that order, so results are bit-identical
 /// whatever ``Parallel/maxThreads`` is. (Machines with and without FMA may differ in the
 /// last bits.)
-public enum DenseGEMM {
+package enum DenseGEMM {
     /// Rows of A per register tile.
-    public static let mr = Int(PSK_MR)
+    package static let mr = Int(PSK_MR)
     /// Rows of B per register tile.
-    public static let nr = Int(PSK_NR)
+    package static let nr = Int(PSK_NR)
     /// Rows of A packed at a time (a multiple of ``mr``): 96 rows × 320 depth × 8 bytes
     /// = 240 KiB, which stays in a 512 KiB level-2 cache.
-    public static let mc = 96
+    package static let mc = 96
     /// Largest depth block (a micro-panel of B, 320 × 8 × 8 bytes = 20 KiB, stays in L1).
-    public static let maximumDepthBlock = 320
+    package static let maximumDepthBlock = 320
 
     /// Whether the AVX2 + FMA micro-kernel is in use on this machine.
-    public static var usesAVX2: Bool { psk_gemm_uses_avx2() != 0 }
+    package static var usesAVX2: Bool { psk_gemm_uses_avx2() != 0 }
 
     /// Forces the portable micro-kernel (`true`) or restores the automatic choice.
     /// Affects the whole process; meant for tests and cross-machine reproduction.
-    public static func forcePortableKernel(_ flag: Bool) { psk_gemm_force_portable(flag ? 1 : 0) }
+    package static func forcePortableKernel(_ flag: Bool) { psk_gemm_force_portable(flag ? 1 : 0) }
 
     /// The depth blocks for depth `k`: as few blocks of at most ``maximumDepthBlock`` as
     /// possible, of nearly equal sizes (a function of `k` alone).
     @inlinable
-    public static func depthBlocks(_ k: Int) -> [Range<Int>] {
+    package static func depthBlocks(_ k: Int) -> [Range<Int>] {
         let count = max(1, (k + maximumDepthBlock - 1) / maximumDepthBlock)
         return (0..<count).map { (($0 * k) / count)..<((($0 + 1) * k) / count) }
     }
 
     /// The rows of a matrix packed as the B operand of ``multiply(_:lda:rows:packed:columns:into:ldc:accumulate:)``.
-    public struct PackedRows: @unchecked Sendable {
+    package struct PackedRows: @unchecked Sendable {
         /// Number of rows packed (columns of the product).
-        public let count: Int
+        package let count: Int
         /// Depth (row length).
-        public let depth: Int
+        package let depth: Int
         /// Number of micro-panels, ⌈count / nr⌉ (the last one zero-padded).
-        public let panels: Int
+        package let panels: Int
         /// The depth blocks, from ``DenseGEMM/depthBlocks(_:)``.
-        public let blocks: [Range<Int>]
+        package let blocks: [Range<Int>]
         /// Packed values: block-major, then panel, then depth, then nr rows.
-        public var storage: [Double]
+        package var storage: [Double]
 
         /// Packs `count` rows of length `depth`, row `j` starting at `b + j·ldb`.
         /// - Complexity: O(count · depth).
-        public init(_ b: UnsafePointer<Double>, count: Int, depth: Int, ldb: Int) {
+        package init(_ b: UnsafePointer<Double>, count: Int, depth: Int, ldb: Int) {
             let nr = DenseGEMM.nr
             self.count = count
             self.depth = depth
@@ -85,7 +85,7 @@ public enum DenseGEMM {
         }
 
         /// Repacks row `j` from `row` (length ``depth``), after that row of the source changed.
-        public mutating func replaceRow(_ j: Int, with row: UnsafePointer<Double>) {
+        package mutating func replaceRow(_ j: Int, with row: UnsafePointer<Double>) {
             precondition(j >= 0 && j < count, "row \(j) out of 0..<\(count)")
             let nr = DenseGEMM.nr, q = j / nr, r = j % nr, panels = self.panels
             let blocks = self.blocks
@@ -99,10 +99,10 @@ public enum DenseGEMM {
     }
 
     /// Scratch for packing blocks of A (one per thread).
-    public final class Workspace: @unchecked Sendable {
+    package final class Workspace: @unchecked Sendable {
         @usableFromInline var packedA: [Double]
         @usableFromInline var tile: [Double]
-        public init() {
+        package init() {
             packedA = [Double](repeating: 0, count: DenseGEMM.mc * DenseGEMM.maximumDepthBlock)
             tile = [Double](repeating: 0, count: DenseGEMM.mr * DenseGEMM.nr)
         }
@@ -113,7 +113,7 @@ public enum DenseGEMM {
     ///
     /// `C` is addressed with absolute indices: row i of A writes row i of C.
     /// - Complexity: O(|rows| · |columns| · depth) multiply-adds.
-    public static func multiply(_ a: UnsafePointer<Double>, lda: Int, rows: Range<Int>,
+    package static func multiply(_ a: UnsafePointer<Double>, lda: Int, rows: Range<Int>,
                                 packed: PackedRows, columns: Range<Int>,
                                 into c: UnsafeMutablePointer<Double>, ldc: Int,
                                 accumulate: Bool = false, workspace: Workspace) {
@@ -174,7 +174,7 @@ public enum DenseGEMM {
     /// C = A·Bᵀ for row-major A (m×k) and B (n×k), C (m×n) row-major, on up to
     /// ``Parallel/maxThreads`` threads (row blocks of ``mc``).
     /// - Complexity: O(m·n·k).
-    public static func multiplyTransposed(_ a: UnsafePointer<Double>, rows m: Int,
+    package static func multiplyTransposed(_ a: UnsafePointer<Double>, rows m: Int,
                                           _ b: UnsafePointer<Double>, rows n: Int, depth k: Int,
                                           into c: UnsafeMutablePointer<Double>) {
         if m == 0 || n == 0 { return }
@@ -184,7 +184,7 @@ public enum DenseGEMM {
     }
 
     /// C = A·Bᵀ with B already packed; C is m × packed.count.
-    public static func multiplyTransposed(_ a: UnsafePointer<Double>, rows m: Int, packed: PackedRows,
+    package static func multiplyTransposed(_ a: UnsafePointer<Double>, rows m: Int, packed: PackedRows,
                                           into c: UnsafeMutablePointer<Double>) {
         let tasks = (m + mc - 1) / mc, n = packed.count, k = packed.depth
         let box = UncheckedBox((a, c))
@@ -196,7 +196,7 @@ public enum DenseGEMM {
     }
 
     /// A·Bᵀ of arrays: A is m×k, B is n×k (row-major); returns m×n row-major.
-    public static func multiplyTransposed(_ a: [Double], rows m: Int, _ b: [Double], rows n: Int, depth k: Int) -> [Double] {
+    package static func multiplyTransposed(_ a: [Double], rows m: Int, _ b: [Double], rows n: Int, depth k: Int) -> [Double] {
         precondition(a.count == m * k && b.count == n * k, "A must be \(m)×\(k) and B \(n)×\(k)")
         var c = [Double](repeating: 0, count: m * n)
         a.withUnsafeBufferPointer { ap in
@@ -215,7 +215,7 @@ public enum DenseGEMM {
     /// Only tiles on or above the diagonal are computed (half the work); the rest is
     /// mirrored. Threads take row blocks of ``mc``.
     /// - Complexity: about m²·k/2 multiply-adds.
-    public static func gram(_ a: UnsafePointer<Double>, rows m: Int, depth k: Int, into g: UnsafeMutablePointer<Double>) {
+    package static func gram(_ a: UnsafePointer<Double>, rows m: Int, depth k: Int, into g: UnsafeMutablePointer<Double>) {
         if m == 0 { return }
         if k == 0 { g.update(repeating: 0, count: m * m); return }
         let packed = PackedRows(a, count: m, depth: k, ldb: k)
@@ -223,7 +223,7 @@ public enum DenseGEMM {
     }
 
     /// ``gram(_:rows:depth:into:)`` with A's rows already packed.
-    public static func gram(_ a: UnsafePointer<Double>, rows m: Int, packed: PackedRows, into g: UnsafeMutablePointer<Double>) {
+    package static func gram(_ a: UnsafePointer<Double>, rows m: Int, packed: PackedRows, into g: UnsafeMutablePointer<Double>) {
         precondition(packed.count == m, "packed rows do not match")
         let k = packed.depth
         let tasks = (m + mc - 1) / mc
@@ -245,7 +245,7 @@ public enum DenseGEMM {
     }
 
     /// G = A·Aᵀ of a row-major array A (m×k).
-    public static func gram(_ a: [Double], rows m: Int, depth k: Int) -> [Double] {
+    package static func gram(_ a: [Double], rows m: Int, depth k: Int) -> [Double] {
         precondition(a.count == m * k, "A must be \(m)×\(k)")
         var g = [Double](repeating: 0, count: m * m)
         a.withUnsafeBufferPointer { ap in

@@ -58,11 +58,11 @@ public final class GradientDescent: Solver {
         var d = rng.normals(problem.dimension)
         var estimate = 1.0
         for _ in 0..<10 {
-            let norm = DenseKernels.norm(d)
+            let norm = euclideanNorm(d)
             guard norm > 0, norm.isFinite else { break }
             let g = problem.gradient(at: zip(x0, d).map { $0 + $1 / norm })
             d = zip(g, g0).map { $0 - $1 }
-            estimate = DenseKernels.norm(d)
+            estimate = euclideanNorm(d)
         }
         return estimate > 0 && estimate.isFinite ? estimate : 1
     }

@@ -76,13 +76,13 @@ public final class RidgeProblem: SmoothProblem, LipschitzBounded {
     }
 
     public func computeValue(_ x: UnsafeBufferPointer<Double>) -> Double {
-        leastSquares.computeValue(x) + 0.5 * lambda * DenseKernels.dot(x.baseAddress!, x.baseAddress!, x.count)
+        leastSquares.computeValue(x) + 0.5 * lambda * sumOfSquares(x)
     }
 
     public func computeValueAndGradient(_ x: UnsafeBufferPointer<Double>, into g: UnsafeMutableBufferPointer<Double>) -> Double {
         let f = leastSquares.computeValueAndGradient(x, into: g)
         for i in 0..<x.count { g[i] += lambda * x[i] }
-        return f + 0.5 * lambda * DenseKernels.dot(x.baseAddress!, x.baseAddress!, x.count)
+        return f + 0.5 * lambda * sumOfSquares(x)
     }
 
     /// λ_max(AᵀA) + λ, by 50 power iterations on AᵀA from a fixed start (deterministic;
@@ -94,10 +94,10 @@ public final class RidgeProblem: SmoothProblem, LipschitzBounded {
         var v = rng.normals(a.columnCount)
         var estimate = 0.0
         for _ in 0..<50 {
-            let norm = DenseKernels.norm(v)
+            let norm = euclideanNorm(v)
             for i in v.indices { v[i] /= norm }
             v = a.applyAdjoint(a.apply(v))
-            estimate = DenseKernels.norm(v)
+            estimate = euclideanNorm(v)
         }
         return 1.01 * estimate + lambda
     }()
