@@ -3,35 +3,63 @@ import PackageDescription
 
 import Foundation
 
-/// On an x86-64 Linux build machine whose processor has AVX2 and FMA, the Swift numerical
-/// targets are compiled for it (`-target-cpu haswell`): the SIMD kernels then run 4 lanes
-/// wide instead of 2. Swift never contracts `a * b + c` into an FMA, so every lane computes
-/// exactly what the portable build computes: results are the same bits either way
-/// (checked on the full random least-squares experiment). `PROBLEMSUITE_PORTABLE=1` at
-/// build time keeps the baseline x86-64 target, for binaries that must run elsewhere.
-let nativeVectorFlags: [String] = {
-    #if os(Linux) && arch(x86_64)
-    if ProcessInfo.processInfo.environment["PROBLEMSUITE_PORTABLE"] == "1" { return [] }
-    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
-    let set = Set(flags.split(separator: " ").map(String.init))
-    return set.contains("avx2") && set.contains("fma") ? ["-target-cpu", "haswell"] : []
-    #else
-    return []
-    #endif
-}()
+// MARK: - Build flags
+//
+// A package that depends on this one by version (`.package(url:from:)`) may not use
+// `unsafeFlags`: SwiftPM refuses to build it ("contains unsafe build flags"). So the
+// manifest a dependent package sees has none, and builds portable code:
+//
+// - No `-target-cpu`: the Swift numerical targets are compiled for the baseline of the
+//   target architecture, so a binary runs on any CPU of it. (Measured: a `-target-cpu
+//   haswell` build gave the same bits and the same speed on A1, A6, SPARCO12 and the
+//   dense/DCT/solver benchmarks; the C GEMM micro-kernel in CSparseKernels chooses
+//   AVX2 + FMA at run time by itself.)
+// - Release builds are optimised as usual (`-O` / `-O2` by configuration).
+//
+// `PROBLEMSUITE_DEVELOPMENT=1` in the environment at build time is the opt-in for this
+// repository's own builds (CI, `swift test`): the numerical targets (ProblemSuite,
+// Solvers, Harness) then get `-O` and CSparseKernels `-O2` in debug builds too, so that
+// `swift test` (a debug build) runs the whole suite in minutes rather than hours:
+//
+//     PROBLEMSUITE_DEVELOPMENT=1 swift test
+//
+// These are `unsafeFlags`, fine for the root package only: never set the variable when
+// building a package that depends on this one. (Changing it changes the build settings,
+// so the targets are rebuilt; set it for `swift build` and `swift test` alike.)
+let development = ProcessInfo.processInfo.environment["PROBLEMSUITE_DEVELOPMENT"] == "1"
 
-/// `-O` in every configuration for the numerical targets (release already has it), so that
-/// `swift test` (a debug build) runs the whole suite in minutes rather than hours.
-let optimisedAlways: [SwiftSetting] = [
-    .unsafeFlags(["-O"], .when(configuration: .debug)),
-] + (nativeVectorFlags.isEmpty ? [] : [.unsafeFlags(nativeVectorFlags)])
+/// `-O` in debug builds of the numerical Swift targets, in development builds only.
+let numericalSwiftSettings: [SwiftSetting] = development
+    ? [.unsafeFlags(["-O"], .when(configuration: .debug))] : []
+
+/// `-O2` in debug builds of the C kernels, in development builds only.
+let kernelCSettings: [CSetting] = development
+    ? [.unsafeFlags(["-O2"], .when(configuration: .debug))] : []
+
+// MARK: - Resources
+//
+// The problem files (`Problems/*.toml`, `Problems/experiments/`) and the data manifest
+// (`Data/datasets.toml`) ship as resources, so that a built `problemsuite` and a package
+// that depends on this one find them without the source checkout (`Bundle.module`; on
+// Linux the `*.resources` directory beside the executable). SwiftPM takes resources only
+// from inside a target's directory, so each of the two directories is itself a small
+// target (`path: "Problems"`, `path: "Data"`) with one Swift file exposing its bundle;
+// the directories stay where the project's layout has them. Every top-level `*.toml` of
+// `Problems/` is copied (listed here when the manifest is read), and `experiments/` as
+// a directory; `Data/reference/` (reference results for tests) is not shipped.
+let problemFiles: [Resource] = {
+    let dir = Context.packageDirectory + "/Problems"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+    return names.filter { $0.hasSuffix(".toml") }.sorted().map { Resource.copy($0) } + [.copy("experiments")]
+}()
 
 let package = Package(
     name: "ProblemSuite",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ProblemSuite", targets: ["ProblemSuite"]),
+        .library(name: "Solvers", targets: ["Solvers"]),
+        .library(name: "Harness", targets: ["Harness"]),
         .executable(name: "problemsuite", targets: ["ProblemSuiteCLI"]),
     ],
     dependencies: [
@@ -44,15 +72,28 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Problems/ as a resource bundle (`ProblemFiles.directory`).
+        .target(
+            name: "ProblemSuiteProblemFiles",
+            path: "Problems",
+            sources: ["ProblemFiles.swift"],
+            resources: problemFiles
+        ),
+        // Data/datasets.toml as a resource bundle (`DataManifestFile.path`).
+        .target(
+            name: "ProblemSuiteDataManifest",
+            path: "Data",
+            exclude: ["reference"],
+            sources: ["DataManifestFile.swift"],
+            resources: [.copy("datasets.toml")]
+        ),
         .target(
             name: "ProblemSuite",
-            dependencies: ["TOMLKit", "CZlib", "CSparseKernels"],
-            // Numerical kernels are optimised even in debug builds, so that `swift test`
-            // (a debug build) runs the whole suite in minutes rather than hours.
-            swiftSettings: optimisedAlways
+            dependencies: ["TOMLKit", "CZlib", "CSparseKernels", "ProblemSuiteProblemFiles", "ProblemSuiteDataManifest"],
+            swiftSettings: numericalSwiftSettings
         ),
         // The dense-product micro-kernel (AVX2 + FMA chosen at run time, portable C otherwise).
-        .target(name: "CSparseKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+        .target(name: "CSparseKernels", cSettings: kernelCSettings),
         .executableTarget(
             name: "ProblemSuiteCLI",
             dependencies: [
@@ -74,12 +115,12 @@ let package = Package(
         .target(
             name: "Solvers",
             dependencies: ["ProblemSuite"],
-            swiftSettings: optimisedAlways
+            swiftSettings: numericalSwiftSettings
         ),
         .target(
             name: "Harness",
             dependencies: ["ProblemSuite", "Solvers"],
-            swiftSettings: optimisedAlways
+            swiftSettings: numericalSwiftSettings
         ),
         .testTarget(
             name: "HarnessTests",
