@@ -10,10 +10,17 @@ import Foundation
 // manifest a dependent package sees has none, and builds portable code:
 //
 // - No `-target-cpu`: the Swift numerical targets are compiled for the baseline of the
-//   target architecture, so a binary runs on any CPU of it. (Measured: a `-target-cpu
-//   haswell` build gave the same bits and the same speed on A1, A6, SPARCO12 and the
-//   dense/DCT/solver benchmarks; the C GEMM micro-kernel in CSparseKernels chooses
-//   AVX2 + FMA at run time by itself.)
+//   target architecture, so a binary runs on any CPU of that architecture (a build for the
+//   build machine's CPU died with an illegal instruction on older ones). The results are
+//   the same bits as a `-target-cpu haswell` build (Swift never contracts `a * b + c` into
+//   an FMA; checked: f and ‖∇f‖ of A1, A6, SPARCO12, and the quick and full random
+//   least-squares experiments against Data/reference at rtol 0). It is not the same speed:
+//   the cache-resident Swift SIMD kernels run 2 lanes wide instead of 4. Measured on a
+//   shared 2-core VM, both builds alternated in one sitting (medians of 6 rounds, three
+//   sittings), portable / tuned: f+∇f of A1 1.36–1.43×, A6 0.87–1.25×, SPARCO12
+//   0.96–1.35×, bench partial-dct-fg 1.18–1.25×, one prunAdag-V3 solve of A1 0.93–1.33×;
+//   the memory-bound dense f+∇f (4096×8192) 1.04–1.17×. The C GEMM micro-kernel in
+//   CSparseKernels chooses AVX2 + FMA at run time and does not depend on it.
 // - Release builds are optimised as usual (`-O` / `-O2` by configuration).
 //
 // `PROBLEMSUITE_DEVELOPMENT=1` in the environment at build time is the opt-in for this
