@@ -16,7 +16,7 @@ import Foundation
 //   an FMA; checked: f and ‖∇f‖ of A1, A6, SPARCO12, and the quick and full random
 //   least-squares experiments against Data/reference at rtol 0). It is not the same speed:
 //   the cache-resident Swift SIMD kernels run 2 lanes wide instead of 4. Measured on a
-//   shared 2-core VM, both builds alternated in one sitting (medians of 6 rounds, three
+//   shared 2-core VM, both builds alternated in one sitting (medians of 4–6 rounds, three
 //   sittings), portable / tuned: f+∇f of A1 1.36–1.43×, A6 0.87–1.25×, SPARCO12
 //   0.96–1.35×, bench partial-dct-fg 1.18–1.25×, one prunAdag-V3 solve of A1 0.93–1.33×;
 //   the memory-bound dense f+∇f (4096×8192) 1.04–1.17×. The C GEMM micro-kernel in
