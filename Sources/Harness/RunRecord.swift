@@ -37,23 +37,47 @@ public enum SuiteVersion {
     /// exactly 0 as an error).
     public static let numerical = "1"
 
-    /// The commit of the source tree the suite was built from, read from its `.git`.
-    public static let commit: String? = {
-        let git = URL(fileURLWithPath: SuitePaths.buildTimeRoot).appendingPathComponent(".git")
-        guard let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+    /// The commit of the source tree the suite was built from, read from its `.git` (a
+    /// directory, or a worktree's or submodule's `gitdir:` file) when that checkout still
+    /// exists; nil otherwise (a moved binary without its checkout).
+    public static let commit: String? = commit(ofCheckout: SuitePaths.buildTimeRoot)
+
+    /// `problemsuite --version`: the suite version and the commit ("unknown" when not known).
+    public static var versionLine: String {
+        "\(current) (commit \(commit ?? "unknown"), numerical version \(numerical))"
+    }
+
+    /// The commit checked out in the git work tree at `root`, nil if none can be read.
+    public static func commit(ofCheckout root: String) -> String? {
+        let dotGit = URL(fileURLWithPath: root).appendingPathComponent(".git")
+        func read(_ url: URL) -> String? {
+            (try? String(contentsOf: url, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var git = dotGit
+        // A linked worktree or a submodule: `.git` is a file "gitdir: <path>".
+        if let text = read(dotGit), text.hasPrefix("gitdir:") {
+            let path = text.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespaces)
+            git = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: root).appendingPathComponent(path)
+        }
+        guard let head = read(git.appendingPathComponent("HEAD")), !head.isEmpty else { return nil }
         guard head.hasPrefix("ref: ") else { return head }
         let ref = String(head.dropFirst(5))
-        if let sha = try? String(contentsOf: git.appendingPathComponent(ref), encoding: .utf8) {
-            return sha.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Refs live in the git directory or, for a linked worktree, in the common one.
+        var directories = [git]
+        if let common = read(git.appendingPathComponent("commondir")) {
+            directories.append(common.hasPrefix("/") ? URL(fileURLWithPath: common)
+                                                     : git.appendingPathComponent(common).standardizedFileURL)
         }
-        if let packed = try? String(contentsOf: git.appendingPathComponent("packed-refs"), encoding: .utf8) {
-            for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
-                return String(line.split(separator: " ")[0])
+        for dir in directories {
+            if let sha = read(dir.appendingPathComponent(ref)), !sha.isEmpty { return sha }
+            if let packed = read(dir.appendingPathComponent("packed-refs")) {
+                for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
+                    return String(line.split(separator: " ")[0])
+                }
             }
         }
         return nil
-    }()
+    }
 }
 
 /// One point of a run's trace.

@@ -4,7 +4,7 @@ import ProblemSuite
 
 /// Options every command that reads the catalogue takes.
 struct SuiteOptions: ParsableArguments {
-    @Option(name: .long, help: "Directory of problem files (default: $PROBLEMSUITE_PROBLEMS, ./Problems, or the repository's).")
+    @Option(name: .long, help: "Directory of problem files (default: $PROBLEMSUITE_PROBLEMS, else ./Problems, else the shipped problem files).")
     var problemsDir: String?
 
     @Option(name: .long, help: "Data directory (default: $PROBLEMSUITE_DATA, ./data, ../shared/data, ~/.problemsuite/data).")

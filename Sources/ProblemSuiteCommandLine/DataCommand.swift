@@ -9,8 +9,8 @@ struct DataCommand: ParsableCommand {
         abstract: "List, verify, fetch and inspect the real data sets.",
         discussion: """
         The data directory is --data-dir, else $PROBLEMSUITE_DATA, else ./data, \
-        ../shared/data or ~/.problemsuite/data. The manifest is Data/datasets.toml \
-        (or --manifest, or $PROBLEMSUITE_MANIFEST).
+        ../shared/data or ~/.problemsuite/data. The manifest is --manifest, else \
+        $PROBLEMSUITE_MANIFEST, else ./Data/datasets.toml, else the one shipped with the binary.
         """,
         subcommands: [DataListCommand.self, DataVerifyCommand.self, DataFetchCommand.self, DataInspectCommand.self]
     )
@@ -21,7 +21,7 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Data directory (default: $PROBLEMSUITE_DATA, ./data, ../shared/data, ~/.problemsuite/data).")
     var dataDir: String?
 
-    @Option(name: .long, help: "Data manifest (default: $PROBLEMSUITE_MANIFEST or Data/datasets.toml).")
+    @Option(name: .long, help: "Data manifest (default: $PROBLEMSUITE_MANIFEST, else ./Data/datasets.toml, else the shipped manifest).")
     var manifest: String?
 
     var dataDirectory: String { SuitePaths.dataDirectory(explicit: dataDir) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Harness
 import ProblemSuite
 import Solvers
 
@@ -9,9 +10,12 @@ public struct ProblemSuiteCommand: ParsableCommand {
         commandName: "problemsuite",
         abstract: "A benchmark problem suite for pruning-aware optimisation.",
         discussion: """
-        Problems are declared in Problems/*.toml; real data sets are read from the data \
-        directory (--data-dir, else $PROBLEMSUITE_DATA, else ./data or ../shared/data).
+        Problems are declared in Problems/*.toml (--problems-dir, else $PROBLEMSUITE_PROBLEMS, \
+        else ./Problems, else the problem files shipped with the binary); real data sets are \
+        read from the data directory (--data-dir, else $PROBLEMSUITE_DATA, else ./data or \
+        ../shared/data).
         """,
+        version: SuiteVersion.versionLine,
         groupedSubcommands: [
             CommandGroup(name: "Problems", subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self,
                                                          CheckGradientCommand.self, ExportCommand.self, SolveCommand.self]),

@@ -1,24 +1,37 @@
 import Foundation
+import ProblemSuiteProblemFiles
+import ProblemSuiteDataManifest
 
 /// Where the suite finds its problem files, data and caches.
 public enum SuitePaths {
-    /// The repository root as seen at build time (from this file's path), used as the
-    /// last fallback so that a built `problemsuite` works from any directory.
+    /// The repository root as seen at build time (from this file's path). Only for the
+    /// development layout (the commit in ``SuiteVersion``, `../shared` beside the
+    /// checkout), each checked to exist: a moved binary or a dependent package does not
+    /// need it. Problem files and the data manifest come from the package's resources.
     public static let buildTimeRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }  // Catalogue, ProblemSuite, Sources, root
         return url.path
     }()
 
-    /// The problem-file directory: `explicit`, else `$PROBLEMSUITE_PROBLEMS`, else
-    /// `./Problems` when it exists, else the repository's `Problems/`.
+    /// The problem-file directory: `explicit` (`--problems-dir`), else
+    /// `$PROBLEMSUITE_PROBLEMS`, else `./Problems` when it exists, else the problem files
+    /// shipped in the package's resource bundle (``shippedProblemsDirectory``).
     public static func problemsDirectory(explicit: String? = nil) -> String {
         if let explicit { return explicit }
         if let env = ProcessInfo.processInfo.environment["PROBLEMSUITE_PROBLEMS"], !env.isEmpty { return env }
         let local = FileManager.default.currentDirectoryPath + "/Problems"
         if isDirectory(local) { return local }
-        return buildTimeRoot + "/Problems"
+        return shippedProblemsDirectory
     }
+
+    /// The problem files shipped as a package resource (`Problems/` at build time): the
+    /// `*.toml` family files and `experiments/`, found through `Bundle.module` (on Linux,
+    /// the `*.resources` directory beside the executable, else the build directory's).
+    public static var shippedProblemsDirectory: String { ProblemFiles.directory }
+
+    /// The data manifest shipped as a package resource (`Data/datasets.toml` at build time).
+    public static var shippedManifestPath: String { DataManifestFile.path }
 
     /// The data directory: `explicit` (`--data-dir`), else `$PROBLEMSUITE_DATA`, else
     /// the first of `./data`, `../shared/data` (the project's development layout), the

@@ -174,14 +174,15 @@ public struct DataManifest: Sendable {
                          fetchable: try t.optionalBool("fetch") ?? true)
     }
 
-    /// The manifest path: `explicit`, else `$PROBLEMSUITE_MANIFEST`, else `./Data/datasets.toml`
-    /// when it exists, else the repository's `Data/datasets.toml`.
+    /// The manifest path: `explicit` (`--manifest`), else `$PROBLEMSUITE_MANIFEST`, else
+    /// `./Data/datasets.toml` when it exists, else the manifest shipped in the package's
+    /// resource bundle (``SuitePaths/shippedManifestPath``).
     public static func standardPath(explicit: String? = nil) -> String {
         if let explicit { return explicit }
         if let env = ProcessInfo.processInfo.environment["PROBLEMSUITE_MANIFEST"], !env.isEmpty { return env }
         let local = FileManager.default.currentDirectoryPath + "/Data/datasets.toml"
         if FileManager.default.fileExists(atPath: local) { return local }
-        return SuitePaths.buildTimeRoot + "/Data/datasets.toml"
+        return SuitePaths.shippedManifestPath
     }
 
     /// The standard manifest (see ``standardPath(explicit:)``).
