@@ -163,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProblemSuiteCLITests",
-            dependencies: ["ProblemSuiteCLI", "ProblemSuite", "ProblemSuiteTestSupport"]
+            dependencies: ["ProblemSuiteCLI", "ProblemSuiteCommandLine", "ProblemSuite", "ProblemSuiteTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

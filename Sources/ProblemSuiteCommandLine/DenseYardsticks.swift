@@ -1,3 +1,5 @@
+import ProblemSuite
+
 /// Reads of a stored dense matrix that do no useful work: the yardsticks against which
 /// the one-pass kernels (``DenseRowPass``) are measured (`problemsuite bench`).
 ///

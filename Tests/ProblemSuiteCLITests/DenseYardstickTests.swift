@@ -1,5 +1,6 @@
 import XCTest
 import ProblemSuite
+import ProblemSuiteCommandLine
 import ProblemSuiteTestSupport
 
 /// The bench yardsticks must read every entry (and the re-read pattern every entry twice):
