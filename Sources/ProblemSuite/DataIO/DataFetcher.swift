@@ -14,13 +14,13 @@ import FoundationNetworking
 ///   target is gzip-compressed first.
 /// - Files already present with a good checksum are kept unless `force` is set.
 /// - Downloads use `curl` (or `wget`), else Foundation; http, https and file URLs work.
-public enum DataFetcher {
+package enum DataFetcher {
     /// What happened to one file.
-    public struct Outcome: Sendable, Encodable, Equatable {
-        public var path: String
+    package struct Outcome: Sendable, Encodable, Equatable {
+        package var path: String
         /// "downloaded", "downloaded and compressed", or "already present".
-        public var action: String
-        public var bytes: Int
+        package var action: String
+        package var bytes: Int
     }
 
     /// Fetches every file of `dataSet` into `dataDirectory`.
@@ -29,7 +29,7 @@ public enum DataFetcher {
     /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` when a file cannot be downloaded
     ///   (page URL, network error) and ``ProblemSuiteError/dataMismatch(file:reason:)``
     ///   when the download has the wrong checksum.
-    public static func fetch(_ dataSet: DataManifest.DataSet, into dataDirectory: String, force: Bool = false,
+    package static func fetch(_ dataSet: DataManifest.DataSet, into dataDirectory: String, force: Bool = false,
                              log: (String) -> Void = { _ in }) throws -> [Outcome] {
         var outcomes: [Outcome] = []
         for file in dataSet.files {
@@ -95,7 +95,7 @@ public enum DataFetcher {
     }
 
     /// Downloads `url` to `path`.
-    public static func download(_ url: String, to path: String) throws {
+    package static func download(_ url: String, to path: String) throws {
         for (tool, arguments) in [("curl", ["-fsSL", "--retry", "2", "-o", path, url]),
                                   ("wget", ["-q", "-O", path, url])] {
             guard let executable = findExecutable(tool) else { continue }

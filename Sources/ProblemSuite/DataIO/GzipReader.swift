@@ -27,20 +27,20 @@ import Darwin
 ///
 /// Not thread-safe; one reader per thread. The file is closed by ``close()`` or when the
 /// reader is released.
-public final class GzipReader {
+package final class GzipReader {
     /// The path the reader was opened with (used in every error message).
-    public let path: String
+    package let path: String
     /// Whether the file is gzip-compressed (decided by its first two bytes).
-    public private(set) var isCompressed: Bool = false
+    package private(set) var isCompressed: Bool = false
     /// Decompressed bytes handed out so far.
-    public private(set) var bytesDelivered: Int = 0
+    package private(set) var bytesDelivered: Int = 0
     /// Default input buffer size: 1 MiB, large enough that zlib and `read(2)` calls are rare.
-    public static let defaultBufferSize = 1 << 20
+    package static let defaultBufferSize = 1 << 20
     /// The most (decompressed) bytes this reader delivers before it throws.
-    public let maximumBytes: Int
+    package let maximumBytes: Int
     /// The size in bytes of a plain (uncompressed) regular file, from `fstat`; nil for a
     /// gzip file or anything that is not a regular file (a device, a pipe).
-    public private(set) var plainFileSize: Int?
+    package private(set) var plainFileSize: Int?
 
     private var fd: Int32
     private var input: UnsafeMutablePointer<UInt8>
@@ -61,7 +61,7 @@ public final class GzipReader {
     ///     ``SizeLimits/maxDataBytes``); reading past it throws.
     /// - Throws: ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` if the file
     ///   cannot be opened or read, or its gzip header cannot be initialised.
-    public init(path: String, bufferSize: Int = GzipReader.defaultBufferSize,
+    package init(path: String, bufferSize: Int = GzipReader.defaultBufferSize,
                 maximumBytes: Int = SizeLimits.maxDataBytes) throws {
         self.path = path
         self.maximumBytes = max(maximumBytes, 0)
@@ -96,21 +96,21 @@ public final class GzipReader {
     }
 
     /// Closes the file early (reads after this return 0 bytes).
-    public func close() {
+    package func close() {
         closeDescriptor()
         finished = true
     }
 
     /// Whether `path` starts with the gzip magic bytes `1f 8b`.
     /// - Throws: if the file cannot be opened.
-    public static func isGzip(path: String) throws -> Bool {
+    package static func isGzip(path: String) throws -> Bool {
         try GzipReader(path: path, bufferSize: 64).isCompressed
     }
 
     /// Reads the whole (decompressed) file into memory. For small files (manifests,
     /// fixtures); parsers of large files should stream with ``forEachChunk(_:)``.
     /// - Parameter maximumBytes: the most bytes read (default ``SizeLimits/maxDataBytes``).
-    public static func readAll(path: String, maximumBytes: Int = SizeLimits.maxDataBytes) throws -> [UInt8] {
+    package static func readAll(path: String, maximumBytes: Int = SizeLimits.maxDataBytes) throws -> [UInt8] {
         let reader = try GzipReader(path: path, maximumBytes: maximumBytes)
         var out: [UInt8] = []
         try reader.forEachChunk { out.append(contentsOf: $0) }
@@ -121,7 +121,7 @@ public final class GzipReader {
     /// - Returns: the number of bytes written; 0 only at the end of the data.
     /// - Throws: on a read error, a truncated or corrupt gzip stream, or data beyond
     ///   ``maximumBytes``.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard buffer.count > 0, !finished, let base = buffer.baseAddress else { return 0 }
         // Ask for at most one byte more than the bound allows: getting it proves the data
         // go on past the bound, without inflating (or buffering) more.
@@ -141,7 +141,7 @@ public final class GzipReader {
     /// Reads exactly `count` bytes.
     /// - Throws: ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` naming
     ///   the file if the data end first (`what` describes the expected content).
-    public func readExactly(_ count: Int, what: String = "data") throws -> [UInt8] {
+    package func readExactly(_ count: Int, what: String = "data") throws -> [UInt8] {
         precondition(count >= 0)
         let start = bytesDelivered
         return try [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
@@ -160,7 +160,7 @@ public final class GzipReader {
     }
 
     /// Whether any decompressed bytes remain (reads ahead if needed; the byte is kept).
-    public func atEnd() throws -> Bool {
+    package func atEnd() throws -> Bool {
         if finished { return true }
         // Peek one byte through a one-byte read into a lookahead slot.
         if peeked != nil { return false }
@@ -175,7 +175,7 @@ public final class GzipReader {
 
     /// Calls `body` with consecutive chunks of decompressed bytes until the end.
     /// - Parameter chunkSize: bytes per chunk (default 1 MiB).
-    public func forEachChunk(chunkSize: Int = GzipReader.defaultBufferSize,
+    package func forEachChunk(chunkSize: Int = GzipReader.defaultBufferSize,
                              _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkSize, 1), alignment: 16)
         defer { chunk.deallocate() }
