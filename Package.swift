@@ -141,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProblemSuiteTests",
-            dependencies: ["ProblemSuite", "ProblemSuiteTestSupport"]
+            dependencies: ["ProblemSuite", "ProblemSuiteTestSupport", "Solvers"]
         ),
         .target(
             name: "Solvers",

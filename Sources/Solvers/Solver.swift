@@ -19,7 +19,8 @@ import ProblemSuite
 ///   reason of its own (Frank-Wolfe: the oracle direction vanishes); see ``StopReason``.
 ///
 /// To add a solver: write one final class conforming to this protocol in its own file
-/// (keep a ``SolverState`` and call ``SolverState/begin(problem:x0:settings:)`` and
+/// (keep a ``SolverState`` and call ``SolverState/begin(problem:x0:settings:)``, update
+/// x_k in place with ``SolverState/updateIterate(_:)`` — spans, no pointers — and call
 /// ``SolverState/finishStep(_:)``), then add one line to ``SolverRegistry/standard`` (or,
 /// from another package, an entry to a registry of your own: ``SolverRegistry/adding(_:)``).
 public protocol Solver: AnyObject {
@@ -111,6 +112,23 @@ public protocol SolverObserver: AnyObject {
 ///
 /// Buffers are allocated in ``begin(problem:x0:settings:)`` (reused when the dimension
 /// does not change) and freed on deinit.
+///
+/// A solver reads and updates the state without pointers through the span accessors:
+/// ``updateIterate(_:)`` (x_k writable, g_k readable: the step),
+/// ``withIterate(_:)`` and ``withGradient(_:)``. For example, a gradient step:
+///
+/// ```swift
+/// let moved = state.updateIterate { x, g in
+///     var sum = 0.0
+///     for i in x.indices { let d = alpha * g[i]; x[i] -= d; sum += d * d }
+///     return sum.squareRoot()
+/// }
+/// return state.finishStep(StepSummary(iteration: state.iteration, stepNorm: moved))
+/// ```
+///
+/// The pointer members ``x``, ``g``, ``iterate`` and ``gradient`` are the built-in
+/// solvers' internal fast path (and the observers' ``IterationRecord``): they stay, but a
+/// solver written outside the suite needs none of them.
 public final class SolverState {
     /// The problem being solved (set by ``begin(problem:x0:settings:)``).
     public private(set) var problem: (any SmoothProblem)?
@@ -127,10 +145,16 @@ public final class SolverState {
     /// Stop when k reaches this.
     public private(set) var maxIterations = 0
 
-    /// x_k, owned; solvers update it in place.
+    /// x_k, owned; solvers update it in place. The built-in solvers' fast path: a solver
+    /// of your own uses ``updateIterate(_:)`` instead.
     public private(set) var x = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
-    /// g_k, owned.
+    /// g_k, owned. The built-in solvers' fast path: see ``withGradient(_:)``.
     public private(set) var g = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+
+    /// Whether a span accessor is running: the buffers must not be reallocated (nor g
+    /// rewritten) meanwhile, so ``begin(problem:x0:settings:)`` and ``finishStep(_:)``
+    /// refuse to run inside one.
+    private var spanAccessDepth = 0
 
     public init() {}
 
@@ -143,14 +167,45 @@ public final class SolverState {
     public var dimension: Int { x.count }
     /// Whether the run has stopped.
     public var isStopped: Bool { stopReason != nil }
-    /// x_k, read-only.
+    /// x_k, read-only (the internal fast path; see ``withIterate(_:)``).
     public var iterate: UnsafeBufferPointer<Double> { UnsafeBufferPointer(x) }
-    /// g_k, read-only.
+    /// g_k, read-only (the internal fast path; see ``withGradient(_:)``).
     public var gradient: UnsafeBufferPointer<Double> { UnsafeBufferPointer(g) }
     /// A copy of x_k.
     public var currentIterate: [Double] { Array(iterate) }
     /// A copy of g_k.
     public var currentGradient: [Double] { Array(gradient) }
+
+    // MARK: Safe access (spans)
+
+    /// The step: calls `body` with x_k, writable in place (it becomes x_{k+1}; then call
+    /// ``finishStep(_:)``), and g_k, read-only. Returns what `body` returns.
+    ///
+    /// The spans are valid during the call only. Inside `body`, do not call
+    /// ``begin(problem:x0:settings:)`` or ``finishStep(_:)`` (a precondition failure).
+    public func updateIterate<R, E: Error>(_ body: (inout MutableSpan<Double>, Span<Double>) throws(E) -> R) throws(E) -> R {
+        let x = self.x, g = UnsafeBufferPointer(self.g)
+        spanAccessDepth += 1
+        defer { spanAccessDepth -= 1 }
+        var xs = x.mutableSpan
+        return try body(&xs, g.span)
+    }
+
+    /// Calls `body` with x_k, read-only, valid during the call.
+    public func withIterate<R, E: Error>(_ body: (Span<Double>) throws(E) -> R) throws(E) -> R {
+        let x = iterate
+        spanAccessDepth += 1
+        defer { spanAccessDepth -= 1 }
+        return try body(x.span)
+    }
+
+    /// Calls `body` with g_k = ∇f(x_k), read-only, valid during the call.
+    public func withGradient<R, E: Error>(_ body: (Span<Double>) throws(E) -> R) throws(E) -> R {
+        let g = gradient
+        spanAccessDepth += 1
+        defer { spanAccessDepth -= 1 }
+        return try body(g.span)
+    }
 
     /// The record describing the current state, passed to `body`.
     public func withRecord<R>(_ body: (IterationRecord) throws -> R) rethrows -> R {
@@ -162,6 +217,7 @@ public final class SolverState {
     /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` for a start of the wrong length
     ///   or with non-finite entries, or negative eps/kmax.
     public func begin(problem: any SmoothProblem, x0: [Double], settings: SolverSettings) throws {
+        precondition(spanAccessDepth == 0, "SolverState.begin inside a span accessor")
         let n = problem.dimension
         guard x0.count == n else {
             throw ProblemSuiteError.invalidRequest("\(problem.name): the starting point has \(x0.count) entries, the problem has n = \(n)")
@@ -199,6 +255,7 @@ public final class SolverState {
     @discardableResult
     public func finishStep(_ step: StepSummary) -> Bool {
         guard let problem else { preconditionFailure("finishStep before begin") }
+        precondition(spanAccessDepth == 0, "SolverState.finishStep inside a span accessor")
         problem.gradient(at: UnsafeBufferPointer(x), into: g)
         gradientNorm = DenseKernels.norm(UnsafeBufferPointer(g))
         iteration += 1

@@ -7,7 +7,11 @@ import Synchronization
 /// conforms, and every solver and measure is written once against it.
 ///
 /// Conformers implement the three `compute…` requirements on caller-owned buffers and
-/// must not allocate per call (keep scratch space in the instance). Callers use the
+/// must not allocate per call (keep scratch space in the instance). The requirements take
+/// raw buffer pointers: that is the built-in families' fast path. A family written
+/// outside the suite conforms to ``SafeSmoothProblem`` instead, whose requirements take
+/// `Span<Double>` / `inout MutableSpan<Double>` and which provides the pointer
+/// requirements itself (no pointer in the conformer's code). Callers use the
 /// counted entry points ``value(at:)-5z4ng``, ``gradient(at:into:)`` and
 /// ``valueAndGradient(at:into:)``, which record the call in ``evaluations``.
 ///

@@ -42,14 +42,18 @@ public final class GradientDescent: Solver {
     @discardableResult
     public func step() -> Bool {
         guard !state.isStopped else { return true }
-        let x = state.x, g = state.g
-        var moved = 0.0
-        for i in 0..<state.dimension {
-            let d = stepLength * g[i]
-            x[i] -= d
-            moved += d * d
+        let alpha = stepLength
+        // x_k → x_{k+1} in place, reading g_k; returns ‖x_{k+1} − x_k‖².
+        let moved = state.updateIterate { x, g in
+            var moved = 0.0
+            for i in x.indices {
+                let d = alpha * g[i]
+                x[i] -= d
+                moved += d * d
+            }
+            return moved
         }
-        return state.finishStep(StepSummary(iteration: state.iteration, stepNorm: moved.squareRoot(), stepLength: stepLength))
+        return state.finishStep(StepSummary(iteration: state.iteration, stepNorm: moved.squareRoot(), stepLength: alpha))
     }
 
     static func estimateLipschitz(_ problem: any SmoothProblem, at x0: [Double]) -> Double {

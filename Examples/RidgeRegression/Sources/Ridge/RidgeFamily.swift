@@ -64,7 +64,10 @@ public enum RidgeFamily: ProblemFamily {
 }
 
 /// f(x) = ½‖A·x − b‖² + (λ/2)‖x‖²: the suite's least-squares kernels plus the ridge term.
-public final class RidgeProblem: SmoothProblem, LipschitzBounded {
+///
+/// Written on spans (``SafeSmoothProblem``): no pointers; the suite bridges its pointer
+/// oracle to these methods.
+public final class RidgeProblem: SafeSmoothProblem, LipschitzBounded {
     public let leastSquares: LeastSquaresProblem
     public let lambda: Double
     public let evaluations = EvaluationCounter()
@@ -75,13 +78,13 @@ public final class RidgeProblem: SmoothProblem, LipschitzBounded {
         self.lambda = lambda
     }
 
-    public func computeValue(_ x: UnsafeBufferPointer<Double>) -> Double {
-        leastSquares.computeValue(x) + 0.5 * lambda * sumOfSquares(x)
+    public func computeValue(_ x: Span<Double>) -> Double {
+        leastSquares.uncountedValue(at: x) + 0.5 * lambda * sumOfSquares(x)
     }
 
-    public func computeValueAndGradient(_ x: UnsafeBufferPointer<Double>, into g: UnsafeMutableBufferPointer<Double>) -> Double {
-        let f = leastSquares.computeValueAndGradient(x, into: g)
-        for i in 0..<x.count { g[i] += lambda * x[i] }
+    public func computeValueAndGradient(_ x: Span<Double>, into g: inout MutableSpan<Double>) -> Double {
+        let f = leastSquares.uncountedValueAndGradient(at: x, into: &g)
+        for i in x.indices { g[i] += lambda * x[i] }
         return f + 0.5 * lambda * sumOfSquares(x)
     }
 
