@@ -8,7 +8,7 @@
     /// |s| ≤ 0.1716, summed as an odd series to s²³ (truncation below 1e−18); e·ln 2 is
     /// added in two parts (Cody–Waite) to keep the product exact.
     @inlinable
-    @usableFromInline package static func log(_ x: Double) -> Double {
+    package static func log(_ x: Double) -> Double {
         if x.isNaN || x < 0 { return .nan }
         if x == 0 { return -.infinity }
         if x.isInfinite { return .infinity }
