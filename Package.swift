@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SolversTests",
-            dependencies: ["Solvers", "ProblemSuite"]
+            dependencies: ["Solvers", "ProblemSuite", "ProblemSuiteTestSupport"]
         ),
         .testTarget(
             name: "ProblemSuiteCLITests",

@@ -1,4 +1,5 @@
 import Foundation
+import ProblemSuite
 
 /// Mean, spread and range of one measure over runs.
 public struct Statistic: Codable, Sendable, Equatable {
@@ -232,13 +233,11 @@ public enum CellCSV {
         return cells
     }
 
-    /// `s` with control characters escaped and cut to 80 characters, for messages.
+    /// `s` cut to 80 characters, with control characters escaped
+    /// (``ProblemSuiteError/escaped(_:)``), for messages.
     static func printable(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars.prefix(80) {
-            out += u.value < 0x20 || u.value == 0x7f ? String(format: "\\x%02x", u.value) : String(u)
-        }
-        return s.unicodeScalars.count > 80 ? out + "…" : out
+        let escaped = ProblemSuiteError.escaped(String(s.unicodeScalars.prefix(80)))
+        return s.unicodeScalars.count > 80 ? escaped + "…" : escaped
     }
 }
 

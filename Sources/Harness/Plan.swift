@@ -96,9 +96,8 @@ public struct Plan: Sendable {
             for e in matched where !entries.contains(where: { $0.name == e.name }) { entries.append(e) }
         }
         let solverNames = try solvers.map { try registry.entry(named: $0).name }
-        let (count, overflow) = entries.count.multipliedReportingOverflow(by: solverNames.count)
-        guard !overflow, count.multipliedReportingOverflow(by: runs).partialValue <= maxTasks,
-              !count.multipliedReportingOverflow(by: runs).overflow else {
+        // runs ≤ maxRuns and the counts of a catalogue and a registry are small: no overflow.
+        guard entries.count * solverNames.count * runs <= maxTasks else {
             throw ProblemSuiteError.invalidRequest("\(entries.count) problems × \(solverNames.count) solvers × \(runs) runs: more than \(maxTasks) tasks")
         }
         var tasks: [HarnessTask] = []

@@ -22,6 +22,8 @@ public enum Report {
         public var files: [String]
         /// The tables written (as in `tables.md`).
         public var tables: [Table]
+        /// The number of results reported.
+        public var results: Int
     }
 
     /// The legend printed under the tables.
@@ -67,7 +69,7 @@ public enum Report {
             }
         }
         try save(html(tables: tables, figures: figures, records: records, experiment: experiment), "index.html")
-        return Output(directory: directory, index: directory + "/index.html", files: files, tables: tables)
+        return Output(directory: directory, index: directory + "/index.html", files: files, tables: tables, results: records.count)
     }
 
     static func grouped(_ records: [RunRecord]) -> [(String, [RunRecord])] {

@@ -32,8 +32,9 @@ public struct ResultStore: Sendable {
     public enum Stored: Sendable, Equatable {
         /// No result.
         case missing
-        /// A result with the task's fingerprint (errored results never count as stored).
-        case matching
+        /// A result with the task's fingerprint (errored results never count as stored),
+        /// with why it failed when it is a stored failure (a divergence).
+        case matching(failure: String?)
         /// A result made under another fingerprint, with the fields that differ.
         case mismatched([String])
         /// A file that cannot be read or is not a sound result (with the reason).
@@ -51,7 +52,7 @@ public struct ResultStore: Sendable {
         if record.fingerprint.digest != fingerprint.digest { return .mismatched(fingerprint.differences(from: record.fingerprint)) }
         if record.status == .error { return .errored }
         if !FileManager.default.fileExists(atPath: solutionPath(for: key)) { return .unreadable("its solution file is missing") }
-        return .matching
+        return .matching(failure: record.status.isFailure ? record.failure ?? record.status.rawValue : nil)
     }
 
     /// Writes `record` and, when given, its final iterate `solution`, atomically.

@@ -73,11 +73,9 @@ public final class Runner: Sendable {
         var storedFailures: [(TaskKey, String)] = []
         for task in plan.tasks {
             switch store.stored(task.key, fingerprint: task.fingerprint) {
-            case .matching:
+            case .matching(let failure):
                 skipped += 1
-                if let r = try? store.read(store.path(for: task.key)), r.status.isFailure {
-                    storedFailures.append((task.key, r.failure ?? r.status.rawValue))
-                }
+                if let failure { storedFailures.append((task.key, failure)) }
             case .missing:
                 queue.append(task)
             case .mismatched(let fields):

@@ -51,7 +51,7 @@ struct ExecutionOptions: ParsableArguments {
         let start = monotonicSeconds()
         let interactive = !quiet && isatty(2) != 0
         let every = progressEvery
-        let lastLine = LockedValue(start)
+        let lastLine = Mutex(start)  // when the last plain progress line was written
         let quiet = self.quiet
         let progress: Runner.Progress = { done, total, key, error in
             if let error { standardError("error: \(key): \(error)") }
@@ -62,7 +62,11 @@ struct ExecutionOptions: ParsableArguments {
             if interactive {
                 let line = String(format: "\r[%d/%d] %.0fs elapsed, ~%.0fs left  %@", done, total, elapsed, eta, key.description)
                 FileHandle.standardError.write(Data((line.padding(toLength: 100, withPad: " ", startingAt: 0)).utf8))
-            } else if lastLine.update({ now - $0 >= every ? now : nil }) || done == total {
+            } else if lastLine.withLock({ last in
+                guard now - last >= every else { return false }
+                last = now
+                return true
+            }) || done == total {
                 standardError(String(format: "[%d/%d] %.0fs elapsed, ~%.0fs left", done, total, elapsed, eta))
             }
         }
@@ -80,19 +84,6 @@ struct ExecutionOptions: ParsableArguments {
     }
 }
 
-/// A value shared by the progress callback's threads.
-final class LockedValue: @unchecked Sendable {
-    private var value: Double
-    private let lock = NSLock()
-    init(_ value: Double) { self.value = value }
-    /// Replaces the value by `change(value)` when that is not nil; returns whether it did.
-    func update(_ change: (Double) -> Double?) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        guard let v = change(value) else { return false }
-        value = v
-        return true
-    }
-}
 
 /// One line on standard output, written at once (not buffered), so that a batch log
 /// interleaves it with the progress lines of the error stream in the order they happened.
@@ -295,7 +286,7 @@ struct ReproduceCommand: ParsableCommand {
                                       pruning: e.pruning, problems: e.problems, solvers: e.solvers, overrides: e.overrideLines,
                                       leftOut: plan.leftOut.map(\.message))
             try info.write(to: directory)
-            try preload(plan, context: context)
+            preload(plan, context: context)
             let summary = try execution.execute(plan, context: context, into: directory)
             total.done += summary.completed
             total.stored += summary.skipped
@@ -329,17 +320,19 @@ struct ReproduceCommand: ParsableCommand {
         if mismatch { throw ExitCode.failure }
     }
 
-    /// Loads, once and with a message, the problems whose first load is long (the
-    /// sparse-coding dictionary is trained by K-SVD unless cached), so that the step
-    /// is not a long silence.
-    func preload(_ plan: Plan, context: LoadContext) throws {
-        var seen = Set<String>()
-        for task in plan.tasks where task.entry.metadata.family == "mnist-sparse-coding" && seen.insert(task.entry.name).inserted {
-            guard seen.count == 1 else { break }  // one load builds or reads the shared dictionary
-            if !execution.quiet { standardError("loading \(task.entry.name): reads the cached K-SVD dictionary, or trains it (about a minute on 2 cores) …") }
-            let t0 = monotonicSeconds()
-            _ = try? task.entry.load(context)
-            if !execution.quiet { standardError("loaded \(task.entry.name) in \(formatSeconds(monotonicSeconds() - t0))") }
+    /// Loads the first sparse-coding problem of the plan once, with a message: that load
+    /// trains the K-SVD dictionary the family's instances share unless it is cached, so
+    /// the step is not a long silence. A failure is only noted here: the tasks report it.
+    func preload(_ plan: Plan, context: LoadContext) {
+        guard !execution.quiet,
+              let task = plan.tasks.first(where: { $0.entry.metadata.family == "mnist-sparse-coding" }) else { return }
+        standardError("loading \(task.entry.name): reads the cached K-SVD dictionary, or trains it (about a minute on 2 cores) …")
+        let t0 = monotonicSeconds()
+        do {
+            _ = try task.entry.load(context)
+            standardError("loaded \(task.entry.name) in \(formatSeconds(monotonicSeconds() - t0))")
+        } catch {
+            standardError("note: loading \(task.entry.name) failed: \(error)")
         }
     }
 }
@@ -369,9 +362,9 @@ struct ReportCommand: ParsableCommand {
         var tables: [TableJSON]
     }
 
-    static func printJSON(_ out: Report.Output, results: Int) throws {
+    static func printJSON(_ out: Report.Output) throws {
         let tables = out.tables.map { ReportJSON.TableJSON(caption: $0.caption, header: $0.header, rows: $0.rows) }
-        try ProblemSuiteCommandLine.printJSON(ReportJSON(index: out.index, results: results, files: out.files, tables: tables))
+        try ProblemSuiteCommandLine.printJSON(ReportJSON(index: out.index, results: out.results, files: out.files, tables: tables))
     }
 
     func validate() throws {
@@ -383,7 +376,7 @@ struct ReportCommand: ParsableCommand {
         Console.json = json
         if pruning.isEmpty {
             let out = try ReportCommand.writeReport(from: directory, to: to)
-            if json { try ReportCommand.printJSON(out, results: try ReportCommand.records(in: directory).count) }
+            if json { try ReportCommand.printJSON(out) }
             return
         }
         let levels = try parsePruning(pruning)
@@ -392,7 +385,6 @@ struct ReportCommand: ParsableCommand {
         let catalogue = try suite.catalogue()
         let context = suite.loadContext
         var problems: [String: any SmoothProblem] = [:]
-        var identities: [String: ProblemIdentity] = [:]
         var out: [RunRecord] = []
         for r in records {
             var r = r
@@ -406,7 +398,6 @@ struct ReportCommand: ParsableCommand {
                     }
                     problem = try entry.load(context)
                     problems = [r.key.problem: problem]
-                    identities[r.key.problem] = identity
                 }
                 let x = try store.solution(for: r.key, dimension: problem.dimension)
                 let classifier = (problem as? any HeldOutEvaluation).flatMap { $0.testSampleCount > 0 ? $0 : nil }
@@ -427,7 +418,7 @@ struct ReportCommand: ParsableCommand {
         let written = try Report.write(records: out, to: target, experiment: info, store: store,
                                          registry: CommandLineConfiguration.solvers)
         say("report: \(written.index) (\(out.count) results, pruning measures recomputed at \(levels.map { Cell.format($0) }.joined(separator: ", ")) %)")
-        if json { try ReportCommand.printJSON(written, results: out.count) }
+        if json { try ReportCommand.printJSON(written) }
     }
 
     /// The validated results of `directory`.
@@ -447,7 +438,7 @@ struct ReportCommand: ParsableCommand {
         let info = try experiment ?? ExperimentInfo.read(from: directory)
         let out = try Report.write(records: records, to: target ?? directory + "/report", experiment: info,
                                    store: ResultStore(root: directory), registry: CommandLineConfiguration.solvers)
-        say("report: \(out.index) (\(records.count) results, \(out.files.count) files)")
+        say("report: \(out.index) (\(out.results) results, \(out.files.count) files)")
         return out
     }
 }

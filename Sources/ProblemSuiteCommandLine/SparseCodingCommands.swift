@@ -181,7 +181,7 @@ struct PictureCommand: ParsableCommand {
         let solution: [Double]
         let source: String
         if let x {
-            solution = try readNPYVector(x, count: problem.dimension)
+            solution = try NPYReader.readVector(x, count: problem.dimension)
             source = x
         } else if let results {
             let key = TaskKey(problem: problem.name, solver: solver, run: runIndex)
@@ -237,42 +237,6 @@ func conjugateGradientLeastSquares(_ a: any LinearOperator, _ b: [Double], itera
         for i in p.indices { p[i] = s[i] + beta * p[i] }
     }
     return x
-}
-
-/// Reads a 1-D little-endian float64 `.npy` file of `count` values.
-func readNPYVector(_ path: String, count: Int) throws -> [Double] {
-    guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(path): cannot be read") }
-    let bytes = [UInt8](data)
-    guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
-        throw CLIError("\(path): not a .npy file")
-    }
-    let major = bytes[6]
-    let headerLength: Int, start: Int
-    if major == 1 {
-        headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
-        start = 10
-    } else {
-        guard bytes.count >= 12 else { throw CLIError("\(path): truncated header") }
-        headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
-        start = 12
-    }
-    guard start + headerLength <= bytes.count else { throw CLIError("\(path): truncated header") }
-    let header = String(decoding: bytes[start..<(start + headerLength)], as: UTF8.self)
-    guard header.contains("'<f8'"), header.contains("'fortran_order': False") else {
-        throw CLIError("\(path): expected little-endian float64 in C order, header \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
-    }
-    let payload = bytes[(start + headerLength)...]
-    guard payload.count == 8 * count else {
-        throw CLIError("\(path): holds \(payload.count / 8) values, expected \(count)")
-    }
-    var out = [Double](repeating: 0, count: count)
-    let base = payload.startIndex
-    for i in 0..<count {
-        var bits: UInt64 = 0
-        for b in 0..<8 { bits |= UInt64(payload[base + 8 * i + b]) << (8 * UInt64(b)) }
-        out[i] = Double(bitPattern: bits)
-    }
-    return out
 }
 
 extension KSVDOptions.Update: ExpressibleByArgument {}

@@ -15,3 +15,22 @@ public func testDataDirectory(containing files: String...) -> String? {
     for file in files where !FileManager.default.fileExists(atPath: directory + "/" + file) { return nil }
     return directory
 }
+
+/// A data manifest declaring one LIBSVM file, `toy.svm` of data set `toy`, whose content is
+/// `text` (its sha256), with `rows` rows and 4 columns: the fixture of the checksum tests.
+public func toyManifest(for text: String, rows: Int) -> String {
+    """
+    [[dataset]]
+    name = "toy"
+    task = "binary-classification"
+    page = "http://example.org/"
+    citation = "none"
+    [[dataset.file]]
+    path = "toy.svm"
+    url = "http://127.0.0.1:9/toy.svm"
+    sha256 = "\(SHA256.hexDigest(of: Array(text.utf8)))"
+    format = "libsvm"
+    rows = \(rows)
+    columns = 4
+    """
+}

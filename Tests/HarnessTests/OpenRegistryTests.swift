@@ -25,27 +25,6 @@ enum SeparableQuadraticFamily: ProblemFamily {
     }
 }
 
-final class SeparableQuadratic: SmoothProblem {
-    let metadata: ProblemMetadata
-    let evaluations = EvaluationCounter()
-    let d: [Double], c: [Double]
-    init(metadata: ProblemMetadata) {
-        self.metadata = metadata
-        var rng = SuiteRandom(seed: metadata.seed, stream: "quadratic")
-        d = (0..<metadata.dimension).map { _ in rng.nextUniform(in: 1, 2) }
-        c = rng.normals(metadata.dimension)
-    }
-    func computeValue(_ x: UnsafeBufferPointer<Double>) -> Double {
-        var f = 0.0
-        for i in 0..<x.count { f += 0.5 * d[i] * (x[i] - c[i]) * (x[i] - c[i]) }
-        return f
-    }
-    func computeValueAndGradient(_ x: UnsafeBufferPointer<Double>, into g: UnsafeMutableBufferPointer<Double>) -> Double {
-        for i in 0..<x.count { g[i] = d[i] * (x[i] - c[i]) }
-        return computeValue(x)
-    }
-}
-
 /// A solver written outside the suite's sources: gradient descent with step 1/2.
 final class HalfStepDescent: Solver {
     let name = "test-descent"

@@ -29,14 +29,7 @@ final class RunnerTests: XCTestCase {
     }
 
     /// Everything but wall time and provenance, for comparing runs.
-    func stripped(_ records: [RunRecord]) -> [RunRecord] {
-        records.map { r in
-            var r = r
-            r.seconds = 0
-            r.provenance = Provenance(suiteVersion: "", commit: nil, date: "", machine: "", command: "")
-            return r
-        }
-    }
+    func stripped(_ records: [RunRecord]) -> [RunRecord] { records.map(\.numbersOnly) }
 
     func testPlanIsTheCrossProductAndShardsPartitionIt() throws {
         let plan = try smallPlan()

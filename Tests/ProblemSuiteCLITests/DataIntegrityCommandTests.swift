@@ -17,20 +17,7 @@ final class DataIntegrityCommandTests: XCTestCase {
     override func setUpWithError() throws {
         dir = try TemporaryDirectory(prefix: "integrity-cli")
         try dir.write("data/toy.svm", text: text)
-        let manifest = try dir.write("manifest.toml", text: """
-        [[dataset]]
-        name = "toy"
-        task = "binary-classification"
-        page = "http://example.org/"
-        citation = "none"
-        [[dataset.file]]
-        path = "toy.svm"
-        url = "http://127.0.0.1:9/toy.svm"
-        sha256 = "\(SHA256.hexDigest(of: Array(text.utf8)))"
-        format = "libsvm"
-        rows = 10
-        columns = 4
-        """)
+        let manifest = try dir.write("manifest.toml", text: toyManifest(for: text, rows: 10))
         try dir.write("problems/toy.toml", text: """
         family = "classification"
         [settings]

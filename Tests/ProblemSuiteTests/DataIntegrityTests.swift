@@ -18,20 +18,7 @@ final class DataIntegrityTests: XCTestCase {
         data = try TemporaryDirectory(prefix: "integrity-data")
         cache = try TemporaryDirectory(prefix: "integrity-cache")
         try data.write("toy.svm", text: text)
-        manifestPath = try data.write("manifest.toml", text: """
-        [[dataset]]
-        name = "toy"
-        task = "binary-classification"
-        page = "http://example.org/"
-        citation = "none"
-        [[dataset.file]]
-        path = "toy.svm"
-        url = "http://127.0.0.1:9/toy.svm"
-        sha256 = "\(SHA256.hexDigest(of: Array(text.utf8)))"
-        format = "libsvm"
-        rows = 3
-        columns = 4
-        """)
+        manifestPath = try data.write("manifest.toml", text: toyManifest(for: text, rows: 3))
         // digests(of:context:) reads the standard manifest: point it at the test's.
         savedManifestVariable = ProcessInfo.processInfo.environment["PROBLEMSUITE_MANIFEST"]
         setenv("PROBLEMSUITE_MANIFEST", manifestPath, 1)

@@ -1,5 +1,6 @@
 import XCTest
 import ProblemSuite
+import ProblemSuiteTestSupport
 @testable import Solvers
 
 final class SolverRunTests: XCTestCase {

@@ -1,5 +1,6 @@
 import ProblemSuite
 import Solvers
+import ProblemSuiteTestSupport
 
 /// Small problems declared in the tests (fast in debug builds).
 enum TestProblems {
@@ -17,33 +18,6 @@ enum TestProblems {
         ]
         let entries = try Catalogue.entries(fromTOML: toml, file: "(test)")
         return try entries[0].load(LoadContext())
-    }
-}
-
-/// f(x) = ½ Σ d_i (x_i − c_i)², ∇f = d ⊙ (x − c): separable, hand-checkable.
-final class SeparableQuadratic: SmoothProblem {
-    let metadata: ProblemMetadata
-    let evaluations = EvaluationCounter()
-    let d: [Double], c: [Double]
-
-    init(d: [Double], c: [Double], settings: SolverSettings = SolverSettings()) {
-        precondition(d.count == c.count)
-        self.d = d
-        self.c = c
-        metadata = ProblemMetadata(name: "QUAD\(d.count)", family: "test", dimension: d.count,
-                                   classification: ProblemMetadata.classify(objective: "O", degree: "2", origin: "A", dimension: d.count),
-                                   seed: 0, settings: settings)
-    }
-
-    func computeValue(_ x: UnsafeBufferPointer<Double>) -> Double {
-        var f = 0.0
-        for i in 0..<x.count { f += 0.5 * d[i] * (x[i] - c[i]) * (x[i] - c[i]) }
-        return f
-    }
-
-    func computeValueAndGradient(_ x: UnsafeBufferPointer<Double>, into g: UnsafeMutableBufferPointer<Double>) -> Double {
-        for i in 0..<x.count { g[i] = d[i] * (x[i] - c[i]) }
-        return computeValue(x)
     }
 }
 

@@ -75,11 +75,8 @@ public enum NPYReader {
     }
 }
 
-/// The header text with control and non-ASCII bytes escaped, at most 200 characters.
+/// The header text cut to 200 characters, for messages (``ProblemSuiteError`` escapes
+/// control characters when it describes itself).
 private func printableHeader(_ s: String) -> String {
-    var out = ""
-    for u in s.unicodeScalars.prefix(200) {
-        out += (u.value >= 0x20 && u.value < 0x7f) ? String(u) : String(format: "\\x%02x", u.value)
-    }
-    return out
+    s.count > 200 ? String(s.prefix(200)) + "…" : s
 }
