@@ -60,8 +60,9 @@ public struct Experiment: Sendable, Equatable {
             }
             if let s = try q.optionalTable("settings") { for (k, v) in s.values { e.settingsOverrides[k] = v } }
         }
-        // Validate the overrides once, against default settings.
-        _ = try SolverSettings().applying(ParameterTable(e.settingsOverrides, file: file, context: "[settings]"))
+        // Validate the overrides once, against default settings and the registry's solver parameters.
+        _ = try SolverSettings().applying(ParameterTable(e.settingsOverrides, file: file, context: "[settings]"),
+                                          declared: registry.parameterDeclarations)
         return e
     }
 

@@ -32,8 +32,10 @@ public enum ProtocolKind: String, Codable, Sendable, CaseIterable {
 /// The fingerprint of a result: everything that determines its numbers.
 ///
 /// Two results with the same ``digest`` were computed from the same problem declaration
-/// and data, by the same solver with the same settings (nR, eps, kmax, tau_s, sigma, c,
-/// the Frank-Wolfe constants, record_every), for the same run, under the same protocol
+/// and data, by the same solver with the same settings (the protocol's nR, eps, kmax,
+/// tau_s, record_every, and every parameter the solver declares — sigma and c for
+/// prunAdag, the radius and step constants for Frank-Wolfe — with its default filled in
+/// when no file sets it), for the same run, under the same protocol
 /// (kind and pruning levels) and the same numerical version of the suite
 /// (``SuiteVersion/numerical``). Wall time, date and machine are not part of it.
 ///
@@ -87,9 +89,9 @@ public struct Fingerprint: Codable, Sendable, Equatable {
         lines += problem.parameters.map { "parameter.\($0)" }
         lines += problem.data.keys.sorted().map { "data.\($0)=\(problem.data[$0]!)" }
         lines += ["solver=\(solver)", "nR=\(s.relevantCount)", "eps=\(number(s.gradientTolerance))", "kmax=\(s.maxIterations)",
-                  "tau_s=\(number(s.sparsityThreshold))", "sigma=\(number(s.sigma))", "c=\(number(s.boundConstant))",
-                  "fw_radius=\(number(s.frankWolfeRadius))", "fw_eta1=\(number(s.frankWolfeEta1))",
-                  "fw_eta2=\(number(s.frankWolfeEta2))", "record_every=\(s.recordEvery)"]
+                  "tau_s=\(number(s.sparsityThreshold))", "record_every=\(s.recordEvery)"]
+        // The solver's own parameters (resolved by the plan: every key it declares, defaults filled in).
+        lines += s.parameters.keys.sorted().map { "solver.\($0)=\(canonical(s.parameters[$0]!))" }
         return lines.map { sanitize($0) }.joined(separator: "\n") + "\n"
     }
 
@@ -142,7 +144,8 @@ public struct Fingerprint: Codable, Sendable, Equatable {
     }
 
     static func readable(_ line: String) -> String {
-        let value = line.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        var value = line.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        for prefix in ["int:", "double:", "string:", "bool:"] where value.hasPrefix(prefix) { value.removeFirst(prefix.count) }
         return value.split(separator: "#").first.map(String.init) ?? value
     }
 }

@@ -77,8 +77,12 @@ public struct Plan: Sendable {
     ///
     /// `solvers` are names in `registry` (default ``SolverRegistry/standard``; pass your
     /// own to plan solvers of your own beside the suite's), matched ignoring case.
+    /// Each task's settings are the problem's (after `settings`) restricted to its
+    /// solver's resolved parameters (``SolverRegistry/Entry/settings(from:)``): a result of
+    /// adagrad records and fingerprints sigma, not the Frank-Wolfe radius.
     /// - Throws: an unknown solver name (with the closest names of `registry`), an unknown
-    ///   problem, runs or pruning levels out of range, too many tasks.
+    ///   problem, runs or pruning levels out of range, too many tasks, a solver parameter
+    ///   no solver of `registry` declares or a value outside its domain.
     public static func make(catalogue: Catalogue, context: LoadContext, problems: [String], solvers: [String],
                             runs: Int, pruning: [Double], protocolKind: ProtocolKind = .custom,
                             registry: SolverRegistry = .standard,
@@ -119,8 +123,13 @@ public struct Plan: Sendable {
                 continue
             }
             let identity = ProblemIdentity(metadata: e.metadata, data: digests)
-            let s = try settings(e.metadata)
+            let problemSettings = try settings(e.metadata)
+            // Parameters no registered solver declares are an error here even when the
+            // catalogue was read without the registry's declarations.
+            try registry.validate(problemSettings)
             for solver in solverNames {
+                // Each solver's task records and fingerprints its own resolved parameters.
+                let s = try registry.entry(named: solver).settings(from: problemSettings)
                 for run in 0..<runs {
                     let fingerprint = Fingerprint(problem: identity, solver: solver, settings: s, run: run,
                                                   protocolKind: protocolKind, pruning: pruning)

@@ -16,7 +16,8 @@ struct SuiteOptions: ParsableArguments {
     /// The catalogue of the problem directory, read with the installed families
     /// (``CommandLineConfiguration/families``).
     func catalogue() throws -> Catalogue {
-        try Catalogue.standard(directory: problemsDir, families: CommandLineConfiguration.families)
+        try Catalogue.standard(directory: problemsDir, families: CommandLineConfiguration.families,
+                               solverParameters: CommandLineConfiguration.solvers.parameterDeclarations)
     }
 
     var dataDirectory: String { SuitePaths.dataDirectory(explicit: dataDir) }

@@ -23,13 +23,18 @@ struct ExportCommand: ParsableCommand {
     }
 
     struct Description: Encodable {
+        /// The problem's metadata; its `settings` carry every solver parameter of the
+        /// registered solvers, resolved (the file's value, else the solver's default), so
+        /// that a peer script reads `sigma`, `c`, … without knowing the defaults.
         var metadata: ProblemMetadata
+        /// Per registered solver, the settings it would run with on this problem.
+        var solvers: [String: SolverSettings]
         var run: Int
         var files: [String: String]
         var operator_: String?
         var valueAtStart: Double
         var gradientNormAtStart: Double
-        enum CodingKeys: String, CodingKey { case metadata, run, files, operator_ = "operator", valueAtStart, gradientNormAtStart }
+        enum CodingKeys: String, CodingKey { case metadata, solvers, run, files, operator_ = "operator", valueAtStart, gradientNormAtStart }
     }
 
     func run() throws {
@@ -58,7 +63,12 @@ struct ExportCommand: ParsableCommand {
         }
         var g = [Double](repeating: 0, count: problem.dimension)
         let f = problem.valueAndGradient(at: x0, into: &g)
-        let desc = Description(metadata: problem.metadata, run: seed, files: files, operator_: opDescription,
+        let registry = CommandLineConfiguration.solvers
+        var metadata = problem.metadata
+        metadata.settings = try metadata.settings.restricted(to: registry.parameterDeclarations)
+        var perSolver: [String: SolverSettings] = [:]
+        for entry in registry.entries { perSolver[entry.name] = try entry.settings(from: problem.metadata.settings) }
+        let desc = Description(metadata: metadata, solvers: perSolver, run: seed, files: files, operator_: opDescription,
                                valueAtStart: f, gradientNormAtStart: DenseKernels.norm(g))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -71,8 +71,19 @@ struct ListCommand: ParsableCommand {
         }
         if solvers {
             let registered = CommandLineConfiguration.solvers.entries
-            if json { try printJSON(registered.map { ["name": $0.name, "summary": $0.summary] }) }
-            else { print(table(["solver", "summary"], registered.map { [$0.name, $0.summary] })) }
+            if json {
+                struct Parameter: Encodable { var key: String; var `default`: ParameterValue; var rule: String; var summary: String }
+                struct Solver: Encodable { var name: String; var summary: String; var parameters: [Parameter] }
+                try printJSON(registered.map { e in
+                    Solver(name: e.name, summary: e.summary, parameters: e.parameters.map {
+                        Parameter(key: $0.key, default: $0.defaultValue, rule: $0.domain.rule, summary: $0.summary)
+                    })
+                })
+            } else {
+                print(table(["solver", "parameters", "summary"], registered.map { e in
+                    [e.name, e.parameters.isEmpty ? "-" : e.parameters.map { "\($0.key) = \($0.defaultValue)" }.joined(separator: ", "), e.summary]
+                }))
+            }
             return
         }
         let catalogue = try suite.catalogue()

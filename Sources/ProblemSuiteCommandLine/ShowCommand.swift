@@ -43,8 +43,13 @@ struct ShowCommand: ParsableCommand {
         if let f = m.optimalValue { print("  optimal value   \(f)") }
         print("  declared in     \(e.sourceFile)")
         print("  parameters      " + m.parameters.keys.sorted().map { "\($0) = \(m.parameters[$0]!)" }.joined(separator: ", "))
-        print("  settings        nR = \(s.relevantCount), eps = \(s.gradientTolerance), kmax = \(s.maxIterations), tau_s = \(s.sparsityThreshold), sigma = \(s.sigma), c = \(s.boundConstant)")
-        print("                  FW radius = \(s.frankWolfeRadius), eta1 = \(s.frankWolfeEta1), eta2 = \(s.frankWolfeEta2)")
+        print("  settings        nR = \(s.relevantCount), eps = \(s.gradientTolerance), kmax = \(s.maxIterations), tau_s = \(s.sparsityThreshold), record_every = \(s.recordEvery)")
+        // Each solver parameter: the value the files set, or the declaring solvers' default.
+        var seen = Set<String>()
+        let parameters = CommandLineConfiguration.solvers.parameterDeclarations.filter { seen.insert($0.key).inserted }.map { d in
+            s.parameters[d.key].map { "\(d.key) = \($0)" } ?? "\(d.key) = \(d.defaultValue) (default)"
+        }
+        if !parameters.isEmpty { print("  solver params   " + parameters.joined(separator: ", ")) }
         if !e.requiredFiles.isEmpty {
             print("  data files      " + e.requiredFiles.map { "\($0) (\(states[$0] == "mismatch" ? "CHECKSUM MISMATCH" : states[$0]!))" }.joined(separator: ", "))
         }

@@ -9,7 +9,8 @@ struct SolveCommand: ParsableCommand {
         abstract: "Run one solver on one problem from a run's starting point.",
         discussion: """
         Solvers: \(CommandLineConfiguration.solvers.names.joined(separator: ", ")). Settings (nR, eps, kmax, \
-        sigma, c, FW constants) come from the problem's family file. Prints the final ‖g‖, \
+        and the solver's own parameters: sigma, c, FW constants) come from the problem's family file \
+        (`list --solvers` lists every solver's parameters). Prints the final ‖g‖, \
         iterations, solver time and the percentage of components below tau_s.
 
         --trace FILE writes one CSV row per iterate k: k, gnorm = ‖g_k‖, f = f(x_k) \
@@ -29,7 +30,7 @@ struct SolveCommand: ParsableCommand {
     var recordEvery: Int?
     @Option(parsing: .unconditional, help: "Override the problem's iteration limit kmax.") var kmax: Int?
     @Option(parsing: .unconditional, help: "Override the problem's gradient tolerance eps.") var eps: Double?
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a setting of the problem file, e.g. --set fw_eta2=0.1 (repeatable; keys: \(SolverSettings.keys.joined(separator: ", "))).", valueName: "key=value"))
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a setting of the problem file, e.g. --set fw_eta2=0.1 (repeatable; keys: \(SolverSettings.keys.joined(separator: ", ")), or a parameter of the chosen solver: list --solvers).", valueName: "key=value"))
     var overrides: [String] = []
     @Flag(help: "Machine-readable output.") var json = false
 
@@ -40,9 +41,11 @@ struct SolveCommand: ParsableCommand {
         if let eps, !(eps >= 0) { throw ValidationError("--eps must be non-negative, got \(eps)") }
     }
 
-    /// `settings` with `key=value` overrides applied (integers, else floating-point values).
+    /// `settings` with `key=value` overrides applied (integers, floating-point values,
+    /// `true`/`false`, else strings), checked against the solvers' parameter declarations.
     /// - Throws: ``ProblemSuiteError`` naming the offending item or key.
-    static func applying(_ overrides: [String], to settings: SolverSettings) throws -> SolverSettings {
+    static func applying(_ overrides: [String], to settings: SolverSettings,
+                         declared: [SolverParameter] = CommandLineConfiguration.solvers.parameterDeclarations) throws -> SolverSettings {
         guard !overrides.isEmpty else { return settings }
         var values: [String: ParameterValue] = [:]
         for item in overrides {
@@ -52,9 +55,10 @@ struct SolveCommand: ParsableCommand {
             }
             if let i = Int(parts[1]) { values[parts[0]] = .int(i) }
             else if let d = Double(parts[1]) { values[parts[0]] = .double(d) }
-            else { throw ProblemSuiteError.invalidRequest("--set \(item): the value is not a number") }
+            else if parts[1] == "true" || parts[1] == "false" { values[parts[0]] = .bool(parts[1] == "true") }
+            else { values[parts[0]] = .string(parts[1]) }
         }
-        return try settings.applying(ParameterTable(values, file: "command line", context: "--set"))
+        return try settings.applying(ParameterTable(values, file: "command line", context: "--set"), declared: declared)
     }
 
     struct Output: Encodable {
@@ -69,10 +73,13 @@ struct SolveCommand: ParsableCommand {
         let catalogue = try suite.catalogue()
         let entry = try CommandLineConfiguration.solvers.entry(named: solver)
         let problem = try suite.loadProblem(name, from: catalogue)
-        var settings = try SolveCommand.applying(overrides, to: problem.metadata.settings)
+        // --set names the protocol's keys or the chosen solver's own parameters only: a
+        // key of another solver would be silently ignored, so it is an error here.
+        var settings = try SolveCommand.applying(overrides, to: problem.metadata.settings, declared: entry.parameters)
         if let kmax { settings.maxIterations = kmax }
         if let eps { settings.gradientTolerance = eps }
-        let solverInstance = entry.make(settings)
+        settings = try entry.settings(from: settings)
+        let solverInstance = try entry.make(settings)
         let x0 = problem.startingPoint(run: seed)
 
         var writer: TraceWriter?

@@ -13,7 +13,8 @@ import ProblemSuite
 /// optimisable step, so prunAdag with nR = n reproduces Adagrad exactly).
 ///
 /// **[reconstruction]**: the default sigma = 1e-2 is the spec's reconstruction (the paper's
-/// value was lost in extraction); it comes from the family's `[settings] sigma`.
+/// value was lost in extraction); it comes from the family's `[settings] sigma`, a parameter Adagrad declares
+/// (``Parameters/declarations``).
 ///
 /// - Complexity: one gradient and O(n) work per iteration; no allocation after start.
 public final class Adagrad: Solver {
@@ -29,9 +30,18 @@ public final class Adagrad: Solver {
             self.scale = scale
         }
 
-        /// sigma from the settings, eta = 1.
-        public init(settings: SolverSettings) {
-            self.init(sigma: settings.sigma)
+        /// Adagrad's keys in `[settings]`: `sigma` (default 1e-2, the spec's
+        /// reconstruction; the paper's value was lost). The scale eta is not a file key: the
+        /// spec's form is scale-free (eta = 1); set it through ``init(sigma:scale:)``.
+        public static let declarations: [SolverParameter] = [
+            SolverParameter("sigma", default: 1e-2, summary: "initial accumulator value [reconstruction]"),
+        ]
+
+        /// sigma from the settings (or its default), eta = 1.
+        /// - Throws: when the settings' `sigma` is outside its domain (naming where it was written).
+        public init(settings: SolverSettings) throws {
+            let v = try settings.resolving(Parameters.declarations)
+            self.init(sigma: v.double("sigma"))
         }
     }
 
@@ -42,9 +52,16 @@ public final class Adagrad: Solver {
     /// The accumulators v_{i,k}.
     public private(set) var accumulator: [Double] = []
 
-    public init(settings: SolverSettings, parameters: Parameters? = nil) {
+    /// A solver with explicit constants.
+    public init(settings: SolverSettings, parameters: Parameters) {
         self.settings = settings
-        self.parameters = parameters ?? Parameters(settings: settings)
+        self.parameters = parameters
+    }
+
+    /// A solver whose constants come from the settings' parameters (``Parameters/declarations``).
+    /// - Throws: as ``Parameters/init(settings:)``.
+    public convenience init(settings: SolverSettings) throws {
+        self.init(settings: settings, parameters: try Parameters(settings: settings))
     }
 
     public func start(problem: any SmoothProblem, x0: [Double]) throws {

@@ -44,10 +44,23 @@ public final class FrankWolfe: Solver {
             self.eta2 = eta2
         }
 
-        /// K = nR, tau = fw_radius, eta1 = fw_eta1, eta2 = fw_eta2 from the settings.
-        public init(settings: SolverSettings) {
-            self.init(supportSize: settings.relevantCount, radius: settings.frankWolfeRadius,
-                      eta1: settings.frankWolfeEta1, eta2: settings.frankWolfeEta2)
+        /// Frank-Wolfe's keys in `[settings]` (K is the protocol's nR): `fw_radius`
+        /// (default 10), `fw_eta1` (default 2, FW1's step constant) and `fw_eta2` (default
+        /// 1, FW2's), tuned per family in the problem files; the step constants are the
+        /// spec's reconstructions.
+        public static let declarations: [SolverParameter] = [
+            SolverParameter("fw_radius", default: 10, summary: "radius tau of the k-support-norm ball"),
+            SolverParameter("fw_eta1", default: 2, summary: "FW1 step constant: alpha = min(1, eta1/(k+1)) [reconstruction]"),
+            SolverParameter("fw_eta2", default: 1, summary: "FW2 step constant: alpha = min(1, eta2·‖g‖/‖v−x‖) [reconstruction]"),
+        ]
+
+        /// K = nR, tau = fw_radius, eta1 = fw_eta1, eta2 = fw_eta2 from the settings (or
+        /// their defaults).
+        /// - Throws: when a parameter is outside its domain (naming where it was written).
+        public init(settings: SolverSettings) throws {
+            let v = try settings.resolving(Parameters.declarations)
+            self.init(supportSize: settings.relevantCount, radius: v.double("fw_radius"),
+                      eta1: v.double("fw_eta1"), eta2: v.double("fw_eta2"))
         }
     }
 
@@ -61,11 +74,18 @@ public final class FrankWolfe: Solver {
     var mask: [Bool] = []
     let selector = TopKSelector()
 
-    public init(name: String, rule: StepRule, settings: SolverSettings, parameters: Parameters? = nil) {
+    /// A solver with explicit constants.
+    public init(name: String, rule: StepRule, settings: SolverSettings, parameters: Parameters) {
         self.name = name
         self.rule = rule
         self.settings = settings
-        self.parameters = parameters ?? Parameters(settings: settings)
+        self.parameters = parameters
+    }
+
+    /// A solver whose constants come from the settings (``Parameters/init(settings:)``).
+    /// - Throws: as ``Parameters/init(settings:)``.
+    public convenience init(name: String, rule: StepRule, settings: SolverSettings) throws {
+        self.init(name: name, rule: rule, settings: settings, parameters: try Parameters(settings: settings))
     }
 
     public func start(problem: any SmoothProblem, x0: [Double]) throws {

@@ -88,9 +88,20 @@ public final class PrunAdag: Solver {
             self.rhoFloor = rhoFloor
         }
 
-        /// nR, sigma and c from the settings; the default floor.
-        public init(settings: SolverSettings) {
-            self.init(relevantCount: settings.relevantCount, sigma: settings.sigma, boundConstant: settings.boundConstant)
+        /// prunAdag's keys in `[settings]` (nR is a protocol setting): `sigma` (default
+        /// 1e-2) and `c` (default 1), both the spec's reconstructions (the paper's values
+        /// were lost). The floor of rho_k's denominator is not a file key.
+        public static let declarations: [SolverParameter] = [
+            SolverParameter("sigma", default: 1e-2, summary: "initial value of the accumulators v and u [reconstruction]"),
+            SolverParameter("c", default: 1, summary: "constant of the decreasable lower bound a = c·θ·(ρ)·|x| [reconstruction]"),
+        ]
+
+        /// nR from the settings, sigma and c from its parameters (or their defaults); the
+        /// default floor.
+        /// - Throws: when a parameter is outside its domain (naming where it was written).
+        public init(settings: SolverSettings) throws {
+            let v = try settings.resolving(Parameters.declarations)
+            self.init(relevantCount: settings.relevantCount, sigma: v.double("sigma"), boundConstant: v.double("c"))
         }
     }
 
@@ -115,11 +126,18 @@ public final class PrunAdag: Solver {
     /// Class codes in ``lastClass``.
     public static let relevantClass: UInt8 = 0, acceptableClass: UInt8 = 1, decreasableClass: UInt8 = 2
 
-    public init(name: String, variant: Variant, settings: SolverSettings, parameters: Parameters? = nil) {
+    /// A solver with explicit constants.
+    public init(name: String, variant: Variant, settings: SolverSettings, parameters: Parameters) {
         self.name = name
         self.variant = variant
         self.settings = settings
-        self.parameters = parameters ?? Parameters(settings: settings)
+        self.parameters = parameters
+    }
+
+    /// A solver whose constants come from the settings (``Parameters/init(settings:)``).
+    /// - Throws: as ``Parameters/init(settings:)``.
+    public convenience init(name: String, variant: Variant, settings: SolverSettings) throws {
+        self.init(name: name, variant: variant, settings: settings, parameters: try Parameters(settings: settings))
     }
 
     public func start(problem: any SmoothProblem, x0: [Double]) throws {

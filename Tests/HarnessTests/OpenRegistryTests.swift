@@ -140,7 +140,7 @@ final class OpenRegistryTests: XCTestCase {
 
     func testDuplicateAndMalformedSolverNamesAreRejected() throws {
         XCTAssertThrowsError(try SolverRegistry.standard.adding(
-            SolverRegistry.Entry(name: "AdaGrad", summary: "another") { Adagrad(settings: $0) })) {
+            SolverRegistry.Entry(name: "AdaGrad", summary: "another") { try Adagrad(settings: $0) })) {
             XCTAssert("\($0)".contains("'adagrad' is registered twice"), "\($0)")
         }
         XCTAssertThrowsError(try SolverRegistry(entries: [Self.descent, Self.descent]))

@@ -17,9 +17,30 @@ final class ProblemCommandsTests: XCTestCase {
         for id in ["random-least-squares", "sparco", "classification", "mnist-sparse-coding"] { XCTAssert(f.stdout.contains(id), f.stdout) }
         let s = try runCLI(["list", "--solvers", "--json"])
         XCTAssertEqual(s.status, 0, s.stderr)
-        let rows = try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as! [[String: String]]
-        XCTAssertEqual(rows.compactMap { $0["name"] }, ["adagrad", "prunadag-v1", "prunadag-v2", "prunadag-v3", "prunadag-v4",
-                                                         "relevant-only", "fw1", "fw2"])
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(rows.compactMap { $0["name"] as? String }, ["adagrad", "prunadag-v1", "prunadag-v2", "prunadag-v3", "prunadag-v4",
+                                                                   "relevant-only", "fw1", "fw2"])
+        // Each solver lists the parameters it owns, with plain default values.
+        func keys(_ row: [String: Any]) -> [String] { (row["parameters"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String } }
+        XCTAssertEqual(keys(rows[0]), ["sigma"])
+        XCTAssertEqual(keys(rows[3]), ["sigma", "c"])
+        XCTAssertEqual(keys(rows[7]), ["fw_radius", "fw_eta1", "fw_eta2"])
+        XCTAssertEqual((rows[7]["parameters"] as? [[String: Any]])?.first?["default"] as? Double, 10)
+        let table = try runCLI(["list", "--solvers"])
+        XCTAssert(table.stdout.contains("fw_radius = 10.0, fw_eta1 = 2.0, fw_eta2 = 1.0"), table.stdout)
+    }
+
+    /// `solve --set` takes the protocol's keys and the chosen solver's own parameters,
+    /// checked against its declarations; another solver's key is refused, not ignored.
+    func testSolveSetChecksTheSolversOwnParameters() throws {
+        let ok = try runCLI(["solve", "A1", "--solver", "prunadag-v3", "--set", "c=2", "--set", "sigma=0.02", "--kmax", "2", "--json"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let other = try runCLI(["solve", "A1", "--solver", "adagrad", "--set", "c=2", "--kmax", "2"])
+        XCTAssertNotEqual(other.status, 0)
+        XCTAssert(other.stderr.contains("'c'") && other.stderr.contains("unknown key") && other.stderr.contains("sigma"), other.stderr)
+        let bad = try runCLI(["solve", "A1", "--solver", "fw2", "--set", "fw_radius=-1", "--kmax", "2"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssert(bad.stderr.contains("command line (--set): key 'fw_radius' = -1: must be a finite number > 0"), bad.stderr)
     }
 
     func testListJSONAndFilters() throws {
@@ -82,6 +103,15 @@ final class ProblemCommandsTests: XCTestCase {
         let desc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/problem.json"))) as! [String: Any]
         XCTAssertEqual(desc["valueAtStart"] as! Double, f, accuracy: 1e-10 * f)
         XCTAssertEqual(desc["run"] as? Int, 1)
+        // The solvers' parameters are resolved into the settings a peer script reads, and
+        // listed per solver (only its own keys).
+        let settings = try XCTUnwrap((desc["metadata"] as? [String: Any])?["settings"] as? [String: Any])
+        XCTAssertEqual(settings["sigma"] as? Double, 0.01)
+        XCTAssertEqual(settings["c"] as? Double, 1)
+        XCTAssertEqual(settings["fw_eta2"] as? Double, 0.1)   // written in random_least_squares.toml
+        let solvers = try XCTUnwrap(desc["solvers"] as? [String: [String: Any]])
+        XCTAssertEqual(Set(solvers["adagrad"]?.keys.map { $0 } ?? []), ["nR", "eps", "kmax", "tau_s", "record_every", "sigma"])
+        XCTAssertEqual(solvers["fw2"]?["fw_radius"] as? Double, 10)
     }
 
     /// A minimal .npy reader (version 1.0, '<f8', C order) written independently of the exporter.

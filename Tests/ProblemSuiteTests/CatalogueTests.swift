@@ -4,8 +4,16 @@ import Foundation
 import ProblemSuiteTestSupport
 
 final class CatalogueTests: XCTestCase {
-    func parse(_ text: String, file: String = "test.toml") throws -> [ProblemEntry] {
-        try Catalogue.entries(fromTOML: TOMLReading.parse(text, file: file), file: file)
+    /// Solver parameters as a solver registry would declare them (the library itself
+    /// knows no solver; the CLI passes its registry's declarations).
+    static let declared = [
+        SolverParameter("sigma", default: 0.01, domain: .positive, summary: "accumulator start"),
+        SolverParameter("fw_radius", default: 10, domain: .positive, summary: "ball radius"),
+    ]
+
+    func parse(_ text: String, file: String = "test.toml",
+               declared: [SolverParameter]? = CatalogueTests.declared) throws -> [ProblemEntry] {
+        try Catalogue.entries(fromTOML: TOMLReading.parse(text, file: file), file: file, solverParameters: declared)
     }
 
     let valid = """
@@ -66,6 +74,18 @@ final class CatalogueTests: XCTestCase {
         assertError("family = \"random-least-squares\"\n[defaults]\nsize = 3\n", contains: ["[defaults]", "'size'"])
         assertError("family = \"random-least-squares\"\n[[instance]]\nname = \"X\"\nensemble = \"gaussian\"\n[instance.settings]\nfw_radius = -1\n",
                     contains: ["instance \"X\" [settings]", "'fw_radius'"])
+        assertError("family = \"random-least-squares\"\n[settings]\nsigm = 3\n", contains: ["'sigm'", "unknown key", "did you mean 'sigma'"])
+    }
+
+    /// Without declarations (a catalogue built with no solver registry) a solver key is
+    /// kept as written, a number canonical as a double, for the registry to check later;
+    /// protocol keys are still checked.
+    func testUndeclaredSolverKeysWaitForTheRegistry() throws {
+        let text = "family = \"random-least-squares\"\n[settings]\nmy_step = 2\n[[instance]]\nname = \"X\"\nensemble = \"gaussian\"\nn = 64\nm = 16\ns = 4\n"
+        let entry = try parse(text, declared: nil)[0]
+        XCTAssertEqual(entry.metadata.settings.parameters, ["my_step": .double(2)])
+        XCTAssertThrowsError(try parse(text, declared: [])) { XCTAssert("\($0)".contains("'my_step'"), "\($0)") }
+        XCTAssertThrowsError(try parse(text.replacingOccurrences(of: "my_step = 2", with: "kmax = -1"), declared: nil))
     }
 
     func testDuplicateNamesAcrossFilesAreRejected() throws {

@@ -234,7 +234,9 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(back.settings, metadata.settings)
 
         let settingsJSON = try JSONSerialization.jsonObject(with: encoder.encode(metadata.settings)) as? [String: Any]
-        XCTAssertEqual(Set(settingsJSON?.keys.map { $0 } ?? []), Set(SolverSettings.keys))
+        // The protocol keys and the solver parameter written in the file, flat.
+        XCTAssertEqual(Set(settingsJSON?.keys.map { $0 } ?? []), Set(SolverSettings.keys + ["fw_eta2"]))
+        XCTAssertEqual(settingsJSON?["fw_eta2"] as? Double, 0.25)
         XCTAssertEqual(settingsJSON?["nR"] as? Int, 4)
     }
 

@@ -6,7 +6,7 @@ import ProblemSuiteTestSupport
 final class AdagradTests: XCTestCase {
     func testOneStepByHand() throws {
         let problem = SeparableQuadratic(d: [1, 4, 1], c: [0, 0, 0])
-        let solver = Adagrad(settings: testSettings(nR: 1, eps: 0, kmax: 2))
+        let solver = try Adagrad(settings: testSettings(nR: 1, eps: 0, kmax: 2))
         try solver.start(problem: problem, x0: [1, -2, 0])
         solver.step()
         // g0 = (1, -8, 0), v_{-1} = 0.01.

@@ -70,11 +70,11 @@ final class PrunAdagTests: XCTestCase {
         let x0 = problem.startingPoint(run: 2)
         for (name, variant) in Self.variants {
             let settings = testSettings(nR: 8, eps: 0, kmax: 40)
-            let solver = PrunAdag(name: name, variant: variant, settings: settings)
+            let solver = try PrunAdag(name: name, variant: variant, settings: settings)
             let rec = RecordingObserver()
             _ = try SolverRun.run(solver, on: problem, from: x0, observer: rec)
             var x = x0
-            var v = [Double](repeating: settings.sigma, count: x0.count), u = v
+            var v = [Double](repeating: 1e-2, count: x0.count), u = v  // sigma's default
             var sawAcceptable = false
             for k in 0..<40 {
                 let g = problem.gradient(at: x)
@@ -96,7 +96,7 @@ final class PrunAdagTests: XCTestCase {
     /// Runs `variant` and calls `check(k, x_k, x_{k+1}, classes, v_{k-1}, v_k, u_{k-1}, u_k)` after every step.
     func eachStep(_ variant: PrunAdag.Variant, problem: any SmoothProblem, nR: Int = 8, kmax: Int = 80,
                   _ check: (Int, [Double], [Double], [UInt8], [Double], [Double], [Double], [Double]) -> Void) throws {
-        let solver = PrunAdag(name: "t", variant: variant, settings: testSettings(nR: nR, eps: 0, kmax: kmax))
+        let solver = try PrunAdag(name: "t", variant: variant, settings: testSettings(nR: nR, eps: 0, kmax: kmax))
         try solver.start(problem: problem, x0: problem.startingPoint(run: 1))
         while !solver.state.isStopped {
             let x = solver.state.currentIterate, v = solver.optimisableAccumulator, u = solver.decreasableAccumulator
@@ -163,7 +163,7 @@ final class PrunAdagTests: XCTestCase {
 
     func testSetSizesAddUpAndRelevantIsTheTopOfTheGradient() throws {
         let problem = try TestProblems.randomLeastSquares(n: 64, m: 16, s: 4)
-        let solver = PrunAdag(name: "v2", variant: .v2, settings: testSettings(nR: 5, eps: 0, kmax: 10))
+        let solver = try PrunAdag(name: "v2", variant: .v2, settings: testSettings(nR: 5, eps: 0, kmax: 10))
         try solver.start(problem: problem, x0: problem.startingPoint(run: 0))
         for _ in 0..<10 {
             let g = solver.state.currentGradient
@@ -177,10 +177,10 @@ final class PrunAdagTests: XCTestCase {
 
     func testBadParametersThrow() throws {
         let problem = SeparableQuadratic(d: [1, 2], c: [0, 0])
-        var p = PrunAdag.Parameters(settings: testSettings(nR: 1))
+        var p = try PrunAdag.Parameters(settings: testSettings(nR: 1))
         p.sigma = 0
         XCTAssertThrowsError(try PrunAdag(name: "x", variant: .v1, settings: testSettings(nR: 1), parameters: p).start(problem: problem, x0: [1, 1]))
-        p = PrunAdag.Parameters(settings: testSettings(nR: 1)); p.boundConstant = -1
+        p = try PrunAdag.Parameters(settings: testSettings(nR: 1)); p.boundConstant = -1
         XCTAssertThrowsError(try PrunAdag(name: "x", variant: .v1, settings: testSettings(nR: 1), parameters: p).start(problem: problem, x0: [1, 1]))
     }
 }

@@ -95,7 +95,8 @@ final class SolverRegistryTests: XCTestCase {
 
     func testSettingsReachTheSolvers() throws {
         var s = testSettings(nR: 3, radius: 7)
-        s.sigma = 0.5; s.boundConstant = 2; s.frankWolfeEta1 = 3; s.frankWolfeEta2 = 0.25
+        s.parameters["sigma"] = .double(0.5); s.parameters["c"] = .double(2)
+        s.parameters["fw_eta1"] = .double(3); s.parameters["fw_eta2"] = .double(0.25)
         let p = try XCTUnwrap(try SolverRegistry.make("prunadag-v2", settings: s) as? PrunAdag)
         XCTAssertEqual(p.parameters, PrunAdag.Parameters(relevantCount: 3, sigma: 0.5, boundConstant: 2))
         XCTAssertEqual(p.variant, .v2)
@@ -104,5 +105,13 @@ final class SolverRegistryTests: XCTestCase {
         XCTAssertEqual(f.rule, .linear)
         let a = try XCTUnwrap(try SolverRegistry.make("adagrad", settings: s) as? Adagrad)
         XCTAssertEqual(a.parameters.sigma, 0.5)
+        // Each solver's settings hold exactly its own resolved parameters.
+        XCTAssertEqual(a.settings.parameters, ["sigma": .double(0.5)])
+        XCTAssertEqual(Set(f.settings.parameters.keys), ["fw_radius", "fw_eta1", "fw_eta2"])
+        XCTAssertEqual(p.settings.parameters, ["sigma": .double(0.5), "c": .double(2)])
+        // Defaults fill what no file sets.
+        let d = try XCTUnwrap(try SolverRegistry.make("prunadag-v3", settings: testSettings(nR: 3)) as? PrunAdag)
+        XCTAssertEqual(d.parameters, PrunAdag.Parameters(relevantCount: 3, sigma: 1e-2, boundConstant: 1))
+        XCTAssertEqual(d.settings.parameters, ["sigma": .double(1e-2), "c": .double(1)])
     }
 }

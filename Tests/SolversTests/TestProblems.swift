@@ -44,7 +44,7 @@ func testSettings(nR: Int, eps: Double = 1e-4, kmax: Int = 100, radius: Double =
     s.relevantCount = nR
     s.gradientTolerance = eps
     s.maxIterations = kmax
-    s.frankWolfeRadius = radius
+    s.parameters["fw_radius"] = .double(radius)
     return s
 }
 

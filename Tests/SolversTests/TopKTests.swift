@@ -23,14 +23,16 @@ final class TopKTests: XCTestCase {
 
     func testAdversarialPatternsReachTheFallbackAndStayCorrect() {
         let n = 2000
-        let patterns: [String: [Double]] = [
-            "ascending": (0..<n).map(Double.init),
-            "descending": (0..<n).map { Double(n - $0) },
-            "equal": [Double](repeating: 3, count: n),
-            "organ-pipe": (0..<n).map { Double(min($0, n - 1 - $0)) },
-            "sawtooth": (0..<n).map { Double($0 % 7) },
-            "alternating-sign": (0..<n).map { ($0 % 2 == 0 ? 1.0 : -1.0) * Double($0 / 2) },
-        ]
+        var patterns: [String: [Double]] = [:]
+        patterns["ascending"] = (0..<n).map { (i: Int) -> Double in Double(i) }
+        patterns["descending"] = (0..<n).map { (i: Int) -> Double in Double(n - i) }
+        patterns["equal"] = [Double](repeating: 3, count: n)
+        patterns["organ-pipe"] = (0..<n).map { (i: Int) -> Double in Double(min(i, n - 1 - i)) }
+        patterns["sawtooth"] = (0..<n).map { (i: Int) -> Double in Double(i % 7) }
+        patterns["alternating-sign"] = (0..<n).map { (i: Int) -> Double in
+            let sign: Double = i % 2 == 0 ? 1 : -1
+            return sign * Double(i / 2)
+        }
         for (name, v) in patterns.sorted(by: { $0.key < $1.key }) {
             for k in [0, 1, 2, 17, n / 2, n - 1, n, n + 5] {
                 XCTAssertEqual(TopKSelector.largestMagnitudes(v, count: k), reference(v, k), "\(name), k \(k)")

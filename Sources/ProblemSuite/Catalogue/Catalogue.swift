@@ -6,7 +6,7 @@ import Foundation
 /// ```toml
 /// family = "random-least-squares"   # the identifier of one of the catalogue's families
 /// description = "..."               # optional
-/// [settings]                        # solver settings for every instance (SolverSettings.keys)
+/// [settings]                        # protocol settings and solver parameters for every instance
 /// nR = 32
 /// [defaults]                        # instance keys shared by every instance
 /// n = 1024
@@ -41,6 +41,11 @@ public struct Catalogue: Sendable {
     public private(set) var rejected: [RejectedDeclaration]
     /// The directory the entries were read from.
     public let directory: String
+    /// The solver parameters `[settings]` tables may hold besides the protocol's keys
+    /// (``SolverSettings/applying(_:declared:)``); `nil`: any well-formed key, checked when
+    /// a solver resolves it. The command line and the harness pass their registry's
+    /// (`SolverRegistry.parameterDeclarations`).
+    public let solverParameters: [SolverParameter]?
 
     static let fileKeys = ["family", "description", "settings", "defaults", "instance"]
 
@@ -49,15 +54,18 @@ public struct Catalogue: Sendable {
     ///   - families: the families the files may name (default ``FamilyRegistry/standard``;
     ///     add your own: `FamilyRegistry.standard + [MyFamily.self]`). Entries are ordered
     ///     by family in this order.
+    ///   - solverParameters: the solver parameters the files may set (see
+    ///     ``solverParameters``; default `nil`, any well-formed key).
     ///   - strict: throw the first invalid declaration instead of recording it in
     ///     ``rejected`` (default false).
     /// - Throws: if the directory cannot be listed, or two families share an identifier;
     ///   with `strict`, the first rejection.
     public init(directory: String, families: [any ProblemFamily.Type] = FamilyRegistry.standard,
-                strict: Bool = false) throws {
+                solverParameters: [SolverParameter]? = nil, strict: Bool = false) throws {
         try FamilyRegistry.validate(families)
         self.directory = directory
         self.families = families
+        self.solverParameters = solverParameters
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory) else {
             throw ProblemSuiteError.malformedFile(file: directory, line: nil, column: nil,
@@ -68,7 +76,7 @@ public struct Catalogue: Sendable {
         var seen: [String: String] = [:]
         for name in names.sorted() where name.hasSuffix(".toml") {
             let path = directory + "/" + name
-            let (fileEntries, fileRejected) = Catalogue.declarations(inFile: path, families: families)
+            let (fileEntries, fileRejected) = Catalogue.declarations(inFile: path, families: families, solverParameters: solverParameters)
             rejected += fileRejected
             for entry in fileEntries {
                 let keys = [entry.name] + entry.metadata.aliases
@@ -93,8 +101,9 @@ public struct Catalogue: Sendable {
 
     /// The catalogue of the default problem directory (see ``SuitePaths/problemsDirectory(explicit:)``).
     public static func standard(directory: String? = nil, families: [any ProblemFamily.Type] = FamilyRegistry.standard,
-                                strict: Bool = false) throws -> Catalogue {
-        try Catalogue(directory: SuitePaths.problemsDirectory(explicit: directory), families: families, strict: strict)
+                                solverParameters: [SolverParameter]? = nil, strict: Bool = false) throws -> Catalogue {
+        try Catalogue(directory: SuitePaths.problemsDirectory(explicit: directory), families: families,
+                      solverParameters: solverParameters, strict: strict)
     }
 
     /// Throws the error of the first rejected declaration, if any.
@@ -105,8 +114,9 @@ public struct Catalogue: Sendable {
     /// The entries declared by one family file.
     /// - Throws: the first invalid declaration's error (strict).
     public static func entries(inFile path: String,
-                               families: [any ProblemFamily.Type] = FamilyRegistry.standard) throws -> [ProblemEntry] {
-        let (entries, rejected) = declarations(inFile: path, families: families)
+                               families: [any ProblemFamily.Type] = FamilyRegistry.standard,
+                               solverParameters: [SolverParameter]? = nil) throws -> [ProblemEntry] {
+        let (entries, rejected) = declarations(inFile: path, families: families, solverParameters: solverParameters)
         if let first = rejected.first { throw first.error }
         return entries
     }
@@ -116,7 +126,8 @@ public struct Catalogue: Sendable {
     /// one rejection per instance name found by a line scan (``declaredNames(inText:)``),
     /// so that looking up one of its problems reports the syntax error, or one without a
     /// name if none is found.
-    public static func declarations(inFile path: String, families: [any ProblemFamily.Type] = FamilyRegistry.standard)
+    public static func declarations(inFile path: String, families: [any ProblemFamily.Type] = FamilyRegistry.standard,
+                                    solverParameters: [SolverParameter]? = nil)
         -> (entries: [ProblemEntry], rejected: [RejectedDeclaration]) {
         let text: String
         do {
@@ -125,7 +136,8 @@ public struct Catalogue: Sendable {
             return ([], [RejectedDeclaration(name: nil, file: path, error: ProblemSuiteError.wrapping(error, file: path))])
         }
         do {
-            return declarations(fromTOML: try TOMLReading.parse(text, file: path), file: path, families: families)
+            return declarations(fromTOML: try TOMLReading.parse(text, file: path), file: path, families: families,
+                                solverParameters: solverParameters)
         } catch {
             let e = ProblemSuiteError.wrapping(error, file: path)
             let named = declaredNames(inText: text).map { RejectedDeclaration(name: $0.name, aliases: $0.aliases, file: path, error: e) }
@@ -160,8 +172,9 @@ public struct Catalogue: Sendable {
     /// The entries of an already-parsed family file (`file` is used in messages).
     /// - Throws: the first invalid declaration's error (strict).
     public static func entries(fromTOML top: [String: ParameterValue], file path: String,
-                               families: [any ProblemFamily.Type] = FamilyRegistry.standard) throws -> [ProblemEntry] {
-        let (entries, rejected) = declarations(fromTOML: top, file: path, families: families)
+                               families: [any ProblemFamily.Type] = FamilyRegistry.standard,
+                               solverParameters: [SolverParameter]? = nil) throws -> [ProblemEntry] {
+        let (entries, rejected) = declarations(fromTOML: top, file: path, families: families, solverParameters: solverParameters)
         if let first = rejected.first { throw first.error }
         return entries
     }
@@ -171,7 +184,8 @@ public struct Catalogue: Sendable {
     /// `[defaults]`) rejects every instance of the file (each under its name when it has
     /// one, so that looking it up reports the file's error).
     public static func declarations(fromTOML top: [String: ParameterValue], file path: String,
-                                    families: [any ProblemFamily.Type] = FamilyRegistry.standard)
+                                    families: [any ProblemFamily.Type] = FamilyRegistry.standard,
+                                    solverParameters: [SolverParameter]? = nil)
         -> (entries: [ProblemEntry], rejected: [RejectedDeclaration]) {
         let root = ParameterTable(top, file: path, context: "")
         let family: any ProblemFamily.Type
@@ -184,7 +198,7 @@ public struct Catalogue: Sendable {
                 throw root.invalid("family", "unknown family (known: \(families.map { $0.identifier }.joined(separator: ", ")))")
             }
             family = f
-            if let s = try root.optionalTable("settings") { settings = try settings.applying(s) }
+            if let s = try root.optionalTable("settings") { settings = try settings.applying(s, declared: solverParameters) }
             defaults = try root.optionalTable("defaults")?.values ?? [:]
             if !defaults.isEmpty {
                 try ParameterTable(defaults, file: path, context: "[defaults]").rejectUnknownKeys(allowed: family.instanceKeys)
@@ -228,7 +242,7 @@ public struct Catalogue: Sendable {
                     }
                 }
                 var instanceSettings = settings
-                if let s = try table.optionalTable("settings") { instanceSettings = try settings.applying(s) }
+                if let s = try table.optionalTable("settings") { instanceSettings = try settings.applying(s, declared: solverParameters) }
                 values["name"] = nil; values["aliases"] = nil; values["settings"] = nil
                 var merged = defaults
                 for (k, v) in values { merged[k] = v }

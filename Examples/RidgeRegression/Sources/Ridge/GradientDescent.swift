@@ -8,7 +8,9 @@ public protocol LipschitzBounded: AnyObject {
 
 /// Plain gradient descent, x_{k+1} = x_k − α·∇f(x_k), a solver written outside the suite.
 ///
-/// The step α: the one given at configuration if any, else 1/L for a problem that knows
+/// The step α: the one given at configuration if any (the `gd_step` parameter in a
+/// problem file's `[settings]`, which this solver owns; 0, its default, means automatic),
+/// else 1/L for a problem that knows
 /// a bound L (``LipschitzBounded``), else 1/L̂ with L̂ = ‖∇f(x₀ + d) − ∇f(x₀)‖ for a unit
 /// direction d after 10 power iterations (10 extra counted gradients at the start; exact
 /// for quadratics up to the power method's convergence).
@@ -21,10 +23,24 @@ public final class GradientDescent: Solver {
     /// The step of the current run.
     public private(set) var stepLength = 0.0
 
+    /// The parameters this solver owns: declared here, listed by `ridge-suite list
+    /// --solvers`, checked where a problem or experiment file writes them.
+    public static let declarations = [
+        SolverParameter("gd_step", default: 0, domain: .nonNegative,
+                        summary: "fixed step length; 0 (the default) chooses 1/L"),
+    ]
+
     public init(name: String = "gd", settings: SolverSettings, step: Double? = nil) {
         self.name = name
         self.settings = settings
         self.fixedStep = step
+    }
+
+    /// A solver configured from a problem's settings: `gd_step` from them.
+    /// - Throws: when `gd_step` is not a non-negative number.
+    public convenience init(settings: SolverSettings) throws {
+        let step = try settings.resolving(Self.declarations).double("gd_step")
+        self.init(settings: settings, step: step > 0 ? step : nil)
     }
 
     public func start(problem: any SmoothProblem, x0: [Double]) throws {
@@ -75,7 +91,8 @@ public final class GradientDescent: Solver {
 /// The example's registry additions.
 public enum RidgeSolvers {
     /// `gd`: gradient descent with step 1/L (see ``GradientDescent``).
-    public static let gradientDescent = SolverRegistry.Entry(name: "gd", summary: "gradient descent, step 1/L (example solver)") {
-        GradientDescent(settings: $0)
+    public static let gradientDescent = SolverRegistry.Entry(name: "gd", summary: "gradient descent, step 1/L (example solver)",
+                                                             parameters: GradientDescent.declarations) {
+        try GradientDescent(settings: $0)
     }
 }
