@@ -261,7 +261,7 @@ public struct Catalogue: Sendable {
 
     /// The entry called `name` (or with that alias), ignoring case.
     /// - Throws: the declaration's own error if `name` was rejected (``rejected``), else
-    ///   ``ProblemSuiteError/unknownProblem(name:suggestions:)`` with the closest names.
+    ///   `ProblemSuiteError/unknownProblem(name:suggestions:)` with the closest names.
     public func entry(named name: String) throws -> ProblemEntry {
         let key = name.uppercased()
         if let e = entries.first(where: { $0.name.uppercased() == key || $0.metadata.aliases.contains { $0.uppercased() == key } }) {

@@ -26,8 +26,8 @@ package enum DataFetcher {
     /// Fetches every file of `dataSet` into `dataDirectory`.
     /// - Parameters:
     ///   - log: called with one line per step (for the CLI).
-    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` when a file cannot be downloaded
-    ///   (page URL, network error) and ``ProblemSuiteError/dataMismatch(file:reason:)``
+    /// - Throws: `ProblemSuiteError/invalidRequest(_:)` when a file cannot be downloaded
+    ///   (page URL, network error) and `ProblemSuiteError/dataMismatch(file:reason:)`
     ///   when the download has the wrong checksum.
     package static func fetch(_ dataSet: DataManifest.DataSet, into dataDirectory: String, force: Bool = false,
                              log: (String) -> Void = { _ in }) throws -> [Outcome] {

@@ -191,7 +191,7 @@ public struct DataManifest: Sendable {
     }
 
     /// The data set called `name` (case-insensitive).
-    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` naming the known data sets.
+    /// - Throws: `ProblemSuiteError/invalidRequest(_:)` naming the known data sets.
     public func dataSet(named name: String) throws -> DataSet {
         if let d = dataSets.first(where: { $0.name.lowercased() == name.lowercased() }) { return d }
         let close = NameSuggestion.closest(to: name, among: dataSets.map(\.name))
