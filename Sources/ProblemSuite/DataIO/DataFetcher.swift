@@ -11,7 +11,8 @@ import FoundationNetworking
 ///   partial or wrong file under the real name.
 /// - If the stored-bytes sha256 does not match but the decompressed content matches a
 ///   `content_sha256` (the official address serves the file uncompressed), a `.gz`
-///   target is gzip-compressed first.
+///   target is gzip-compressed first, as `gzip -9 -n` does (zlib level 9, memLevel 9,
+///   which gives the bytes of the shipped a9a files).
 /// - A file with a conversion (`convert = ...`, ``DataConversion``) is built from its
 ///   official sources: each source URL is downloaded once into a temporary folder
 ///   beside the target, unpacked (a zip entry, `.Z` or gzip, told apart by their magic
@@ -81,7 +82,7 @@ package enum DataFetcher {
                 let bytes = try GzipReader.readAll(path: temporary)
                 let packed = temporary + ".gz"
                 defer { try? FileManager.default.removeItem(atPath: packed) }
-                try Data(try GzipWriter.compress(bytes, level: 9)).write(to: URL(fileURLWithPath: packed))
+                try Data(try GzipWriter.compress(bytes, level: 9, memoryLevel: 9)).write(to: URL(fileURLWithPath: packed))
                 try replace(target, with: packed)
                 log("\(file.path): content sha256 ok; compressed")
                 return Outcome(path: file.path, action: "downloaded and compressed", bytes: fileSize(target))
