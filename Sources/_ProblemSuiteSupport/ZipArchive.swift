@@ -190,7 +190,7 @@ package struct ZipArchive: Sendable {
         defer { inflateEnd(s) }
         // One byte of room beyond the declared size: getting it proves the stream is longer.
         var out = [UInt8](repeating: 0, count: expected + 1)
-        let (rc, produced, consumed): (Int32, Int, Int) = bytes.withUnsafeBufferPointer { input in
+        let (rc, produced): (Int32, Int) = bytes.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { output in
                 s.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + start)
                 s.pointee.avail_in = UInt32(count)
@@ -198,7 +198,7 @@ package struct ZipArchive: Sendable {
                 s.pointee.avail_out = UInt32(output.count)
                 var rc: Int32 = Z_OK
                 repeat { rc = inflate(s, Z_NO_FLUSH) } while rc == Z_OK && s.pointee.avail_out > 0 && s.pointee.avail_in > 0
-                return (rc, output.count - Int(s.pointee.avail_out), count - Int(s.pointee.avail_in))
+                return (rc, output.count - Int(s.pointee.avail_out))
             }
         }
         if produced > expected {
@@ -209,7 +209,6 @@ package struct ZipArchive: Sendable {
             guard produced == expected else {
                 throw fail("inflates to \(produced) bytes, but declares \(expected) (corrupt archive)")
             }
-            _ = consumed
             return Array(out[0..<expected])
         case Z_DATA_ERROR:
             let message = s.pointee.msg.map { String(cString: $0) } ?? "invalid data"

@@ -78,6 +78,35 @@ final class DataConversionTests: XCTestCase {
         }
     }
 
+    /// What `data fetch` takes from a download: a zip's only file (or the named member),
+    /// with `.Z` and gzip layers removed; a plain file as it is.
+    func testFetcherUnpacksTheContainersAsServed() throws {
+        let dir = try TemporaryDirectory(prefix: "unpack")
+        defer { dir.remove() }
+        let text = Array("a,b,1,2,1.\n".utf8)
+        func source(_ member: String?) -> DataManifest.Source { .init(role: "data", url: "http://h/x", member: member, sha256: nil) }
+        func unpack(_ bytes: [UInt8], _ member: String? = nil) throws -> ([UInt8], String) {
+            try DataFetcher.unpack(path: try dir.write("download", bytes: bytes), source: source(member), work: dir.path)
+        }
+        XCTAssertEqual(try unpack(text).0, text)
+        XCTAssertEqual(try unpack(try GzipWriter.compress(text)).0, text)
+        XCTAssertEqual(try unpack(ArchiveFixtures.unixCompress(text)).0, text)
+        let one = try ArchiveFixtures.zip([.init(name: "d/", bytes: [], deflate: false),
+                                           .init(name: "d/clean1.data.gz", bytes: try GzipWriter.compress(text))])
+        let (bytes, label) = try unpack(one)
+        XCTAssertEqual(bytes, text)
+        XCTAssertEqual(label, "http://h/x (d/clean1.data.gz)")
+        let two = try ArchiveFixtures.zip([.init(name: "a", bytes: text), .init(name: "b", bytes: text)])
+        XCTAssertEqual(try unpack(two, "b").0, text)
+        XCTAssertThrowsError(try unpack(two)) { XCTAssertTrue("\($0)".contains("holds 2 files; the manifest's source needs member"), "\($0)") }
+        XCTAssertThrowsError(try unpack(text, "a")) {
+            XCTAssertTrue("\($0)".contains("http://h/x: expected a zip archive holding 'a'"), "\($0)")
+        }
+        var badGzip = try GzipWriter.compress(text)
+        badGzip[badGzip.count - 6] ^= 0xff   // the CRC
+        XCTAssertThrowsError(try unpack(badGzip)) { XCTAssertTrue("\($0)".hasPrefix("http://h/x: "), "\($0)") }
+    }
+
     func testManifestConversionEntriesAreValidated() throws {
         func manifest(_ file: String) throws -> DataManifest {
             try DataManifest(values: TOMLReading.parse("""
