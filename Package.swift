@@ -115,7 +115,15 @@ let package = Package(
         ),
         .target(
             name: "ProblemSuite",
-            dependencies: ["TOMLKit", "CZlib", "CSparseKernels", "ProblemSuiteProblemFiles", "ProblemSuiteDataManifest"],
+            dependencies: ["TOMLKit", "CZlib", "CSparseKernels", "_ProblemSuiteKernels", "ProblemSuiteProblemFiles", "ProblemSuiteDataManifest"],
+            swiftSettings: numericalSwiftSettings
+        ),
+        // The numerical kernels (dense row pass, SIMD vector kernels, GEMM, FFT, threads,
+        // deterministic math), `package` access: internal to this package, not a product.
+        // `ProblemSuite` re-exports it, for ``Parallel``, the one public type in it.
+        .target(
+            name: "_ProblemSuiteKernels",
+            dependencies: ["CSparseKernels"],
             swiftSettings: numericalSwiftSettings
         ),
         // The dense-product micro-kernel (AVX2 + FMA chosen at run time, portable C otherwise).
@@ -131,6 +139,7 @@ let package = Package(
                 "ProblemSuite",
                 "Solvers",
                 "Harness",
+                "_ProblemSuiteKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -145,12 +154,12 @@ let package = Package(
         ),
         .target(
             name: "Solvers",
-            dependencies: ["ProblemSuite"],
+            dependencies: ["ProblemSuite", "_ProblemSuiteKernels"],
             swiftSettings: numericalSwiftSettings
         ),
         .target(
             name: "Harness",
-            dependencies: ["ProblemSuite", "Solvers"],
+            dependencies: ["ProblemSuite", "Solvers", "_ProblemSuiteKernels"],
             swiftSettings: numericalSwiftSettings
         ),
         .testTarget(
