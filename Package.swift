@@ -159,7 +159,7 @@ let package = Package(
         ),
         .target(
             name: "Solvers",
-            dependencies: ["ProblemSuite", "_ProblemSuiteKernels"],
+            dependencies: ["ProblemSuite", "_ProblemSuiteKernels", "CSparseKernels"],
             swiftSettings: numericalSwiftSettings
         ),
         .target(

@@ -131,6 +131,97 @@ PSK_AVX2 void psk_axpy4_avx2(const double *c, const double *r0, const double *r1
     }
 }
 
+/* Swift's min(p, q): q < p ? q : p. */
+static inline double swift_min(double p, double q) { return q < p ? q : p; }
+
+/* The scalar form of one entry of psk_prunadag_step_avx2 (the Swift loop's operations). */
+static inline double prunadag_entry(long i, double *x, const double *g, double *v, double *u,
+                                    const unsigned char *relevant, unsigned char *classes, double lowerFactor,
+                                    int acceptance, int boundedAbove, long *counts) {
+    double xi = x[i], gi = g[i];
+    double vNew = v[i] + gi * gi;
+    double s = -gi / __builtin_sqrt(vNew);
+    double magnitude = __builtin_fabs(xi);
+    double a = lowerFactor * magnitude;
+    int optimisable = relevant[i] != 0;
+    if (!optimisable && acceptance && xi != 0) {
+        int shrinks = (s < 0 && xi > 0) || (s > 0 && xi < 0);
+        double size = __builtin_fabs(s);
+        if (shrinks && a <= size && (!boundedAbove || size <= magnitude)) optimisable = 1;
+    }
+    double xNew;
+    if (optimisable) {
+        xNew = xi + s;
+        v[i] = vNew;
+        if (relevant[i]) classes[i] = 0; else { classes[i] = 1; counts[0] += 1; }
+    } else {
+        double uNew = u[i] + xi * xi;
+        u[i] = uNew;
+        double radius = magnitude / __builtin_sqrt(uNew);
+        double d = swift_min(swift_min(a, radius), magnitude);
+        xNew = xi > 0 ? xi - d : (xi < 0 ? xi + d : xi);
+        classes[i] = 2;
+        counts[1] += 1;
+    }
+    x[i] = xNew;
+    double delta = xNew - xi;
+    return delta * delta;
+}
+
+PSK_AVX2 double psk_prunadag_step_avx2(long n, double *x, const double *g, double *v, double *u,
+                                       const unsigned char *relevant, unsigned char *classes, double lowerFactor,
+                                       int acceptance, int boundedAbove, long *counts) {
+    const V zero = _mm256_setzero_pd();
+    const V sign = _mm256_set1_pd(-0.0);
+    const V lf = _mm256_set1_pd(lowerFactor);
+    const V acceptAll = acceptance ? _mm256_castsi256_pd(_mm256_set1_epi64x(-1)) : zero;
+    const V unbounded = boundedAbove ? zero : _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+    double sum = 0.0;
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        V xi = _mm256_loadu_pd(x + i), gi = _mm256_loadu_pd(g + i);
+        V vi = _mm256_loadu_pd(v + i), ui = _mm256_loadu_pd(u + i);
+        int bytes;
+        __builtin_memcpy(&bytes, relevant + i, 4);
+        V rel = _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_cvtepu8_epi64(_mm_cvtsi32_si128(bytes)), _mm256_setzero_si256()));
+        V vNew = _mm256_add_pd(vi, _mm256_mul_pd(gi, gi));
+        V s = _mm256_div_pd(_mm256_xor_pd(gi, sign), _mm256_sqrt_pd(vNew));
+        V magnitude = _mm256_andnot_pd(sign, xi);
+        V a = _mm256_mul_pd(lf, magnitude);
+        V size = _mm256_andnot_pd(sign, s);
+        V shrinks = _mm256_or_pd(_mm256_and_pd(_mm256_cmp_pd(s, zero, _CMP_LT_OQ), _mm256_cmp_pd(xi, zero, _CMP_GT_OQ)),
+                                 _mm256_and_pd(_mm256_cmp_pd(s, zero, _CMP_GT_OQ), _mm256_cmp_pd(xi, zero, _CMP_LT_OQ)));
+        V acceptable = _mm256_andnot_pd(rel, acceptAll);
+        acceptable = _mm256_and_pd(acceptable, _mm256_cmp_pd(xi, zero, _CMP_NEQ_UQ));
+        acceptable = _mm256_and_pd(acceptable, shrinks);
+        acceptable = _mm256_and_pd(acceptable, _mm256_cmp_pd(a, size, _CMP_LE_OQ));
+        acceptable = _mm256_and_pd(acceptable, _mm256_or_pd(unbounded, _mm256_cmp_pd(size, magnitude, _CMP_LE_OQ)));
+        V optimisable = _mm256_or_pd(rel, acceptable);
+        V xOpt = _mm256_add_pd(xi, s);
+        V uNew = _mm256_add_pd(ui, _mm256_mul_pd(xi, xi));
+        V radius = _mm256_div_pd(magnitude, _mm256_sqrt_pd(uNew));
+        /* min(min(a, radius), magnitude) with Swift's min(p, q) = q < p ? q : p = MINPD(q, p). */
+        V d = _mm256_min_pd(magnitude, _mm256_min_pd(radius, a));
+        V xDec = _mm256_blendv_pd(xi, _mm256_add_pd(xi, d), _mm256_cmp_pd(xi, zero, _CMP_LT_OQ));
+        xDec = _mm256_blendv_pd(xDec, _mm256_sub_pd(xi, d), _mm256_cmp_pd(xi, zero, _CMP_GT_OQ));
+        V xNew = _mm256_blendv_pd(xDec, xOpt, optimisable);
+        _mm256_storeu_pd(x + i, xNew);
+        _mm256_storeu_pd(v + i, _mm256_blendv_pd(vi, vNew, optimisable));
+        _mm256_storeu_pd(u + i, _mm256_blendv_pd(uNew, ui, optimisable));
+        int relBits = _mm256_movemask_pd(rel), optBits = _mm256_movemask_pd(optimisable);
+        int accBits = _mm256_movemask_pd(acceptable);
+        for (int k = 0; k < 4; k++) classes[i + k] = (relBits >> k) & 1 ? 0 : ((optBits >> k) & 1 ? 1 : 2);
+        counts[0] += __builtin_popcount(accBits);
+        counts[1] += 4 - __builtin_popcount(optBits);
+        V delta = _mm256_sub_pd(xNew, xi);
+        double d2[4];
+        _mm256_storeu_pd(d2, _mm256_mul_pd(delta, delta));
+        sum += d2[0]; sum += d2[1]; sum += d2[2]; sum += d2[3];
+    }
+    for (; i < n; i++) sum += prunadag_entry(i, x, g, v, u, relevant, classes, lowerFactor, acceptance, boundedAbove, counts);
+    return sum;
+}
+
 #else  /* not x86-64: no AVX2, psk_vector_uses_avx2() is 0 and the functions below are never called. */
 
 int psk_vector_decide(void) {
@@ -148,6 +239,13 @@ void psk_dot4_accumulate_avx2(const double *r0, const double *r1, const double *
 void psk_dot4_avx2(const double *r0, const double *r1, const double *r2, const double *r3,
                    const double *x, long n, double *out) {
     (void)r0; (void)r1; (void)r2; (void)r3; (void)x; (void)n; (void)out; __builtin_trap();
+}
+double psk_prunadag_step_avx2(long n, double *x, const double *g, double *v, double *u,
+                              const unsigned char *relevant, unsigned char *classes, double lowerFactor,
+                              int acceptance, int boundedAbove, long *counts) {
+    (void)n; (void)x; (void)g; (void)v; (void)u; (void)relevant; (void)classes; (void)lowerFactor;
+    (void)acceptance; (void)boundedAbove; (void)counts;
+    __builtin_trap();
 }
 void psk_axpy4_avx2(const double *c, const double *r0, const double *r1, const double *r2, const double *r3,
                     double *y, long n, const double *prefetch, long rowStride, long count) {

@@ -58,6 +58,16 @@ void psk_dot4_avx2(const double *r0, const double *r1, const double *r2, const d
 void psk_axpy4_avx2(const double *c, const double *r0, const double *r1, const double *r2, const double *r3,
                     double *y, long n, const double *prefetch, long rowStride, long count);
 
+/* One step of prunAdag's entry loop (Solvers/PrunAdag.swift, steps 2-5) over n entries,
+ * 4 at a time with selects instead of branches, the same operations per entry as the Swift
+ * loop (IEEE square roots and divisions are exact, Swift's min(p, q) is q < p ? q : p), the
+ * squared step norm summed in index order. relevant[i] is 0 or 1 (Swift Bool); classes get
+ * 0 relevant, 1 acceptable, 2 decreasable; counts[0] += |A|, counts[1] += |D|. Returns the
+ * squared norm of the step. */
+double psk_prunadag_step_avx2(long n, double *x, const double *g, double *v, double *u,
+                              const unsigned char *relevant, unsigned char *classes, double lowerFactor,
+                              int acceptance, int boundedAbove, long *counts);
+
 #ifdef __cplusplus
 }
 #endif
