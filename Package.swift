@@ -19,8 +19,11 @@ import Foundation
 //   shared 2-core VM, both builds alternated in one sitting (medians of 4–6 rounds, three
 //   sittings), portable / tuned: f+∇f of A1 1.36–1.43×, A6 0.87–1.25×, SPARCO12
 //   0.96–1.35×, bench partial-dct-fg 1.18–1.25×, one prunAdag-V3 solve of A1 0.93–1.33×;
-//   the memory-bound dense f+∇f (4096×8192) 1.04–1.17×. The C GEMM micro-kernel in
-//   CSparseKernels chooses AVX2 + FMA at run time and does not depend on it.
+//   the memory-bound dense f+∇f (4096×8192) 1.04–1.17×. (Those figures predate the
+//   run-time AVX2 vector kernels below, which give the portable build the 4-wide dense row
+//   pass too.) The C GEMM micro-kernel in CSparseKernels chooses AVX2 + FMA at run time,
+//   and the dense vector kernels (dot, axpy, the row pass's four-row kernels) AVX2 without
+//   FMA, with the same bits as the Swift kernels; neither depends on these flags.
 // - Release builds are optimised as usual (`-O` / `-O2` by configuration).
 //
 // `PROBLEMSUITE_DEVELOPMENT=1` in the environment at build time is the opt-in for this
@@ -125,10 +128,20 @@ let package = Package(
         ),
         .target(
             name: "ProblemSuite",
-            dependencies: ["_ProblemSuiteSupport", "CZlib", "CSparseKernels", "ProblemSuiteProblemFiles", "ProblemSuiteDataManifest"],
+            dependencies: ["_ProblemSuiteSupport", "_ProblemSuiteKernels", "CZlib", "CSparseKernels", "ProblemSuiteProblemFiles", "ProblemSuiteDataManifest"],
             swiftSettings: numericalSwiftSettings
         ),
-        // The dense-product micro-kernel (AVX2 + FMA chosen at run time, portable C otherwise).
+        // The numerical kernels (dense row pass, SIMD vector kernels, GEMM, FFT, threads,
+        // deterministic math), `package` access: internal to this package, not a product.
+        // `ProblemSuite` re-exports it, for ``Parallel``, the one public type in it.
+        .target(
+            name: "_ProblemSuiteKernels",
+            dependencies: ["CSparseKernels"],
+            swiftSettings: numericalSwiftSettings
+        ),
+        // The dense-product micro-kernel (AVX2 + FMA chosen at run time, portable C otherwise),
+        // and AVX2 versions of the dense vector kernels (chosen at run time, same bits as the
+        // Swift ones: CSparseKernels/include/psk_vector.h).
         .target(name: "CSparseKernels", cSettings: kernelCSettings),
         .executableTarget(
             name: "ProblemSuiteCLI",
@@ -141,6 +154,7 @@ let package = Package(
                 "ProblemSuite",
                 "Solvers",
                 "Harness",
+                "_ProblemSuiteKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -155,12 +169,12 @@ let package = Package(
         ),
         .target(
             name: "Solvers",
-            dependencies: ["ProblemSuite"],
+            dependencies: ["ProblemSuite", "_ProblemSuiteKernels", "CSparseKernels"],
             swiftSettings: numericalSwiftSettings
         ),
         .target(
             name: "Harness",
-            dependencies: ["ProblemSuite", "Solvers"],
+            dependencies: ["ProblemSuite", "Solvers", "_ProblemSuiteKernels"],
             swiftSettings: numericalSwiftSettings
         ),
         .testTarget(

@@ -158,7 +158,8 @@ public final class Runner: Sendable {
         let result = try SolverRun.run(solver, on: problem, from: x0, observer: trace)
         let status = RunStatus(result.stopReason)
         let initialValue = trace.points.first?.k == 0 ? trace.points[0].f : problem.value(at: x0)
-        let value = problem.value(at: result.x)
+        // f(x*): the trace's last point holds it (from the last gradient pass) when it is x*.
+        let value = trace.points.last.flatMap { $0.k == result.iterations ? $0.f : nil } ?? problem.value(at: result.x)
         var record = RunRecord(
             key: task.key, fingerprint: task.fingerprint, status: status, failure: nil,
             family: problem.metadata.family, dimension: problem.dimension, settings: s,

@@ -1,9 +1,11 @@
 import ProblemSuite
 import Solvers
 
-/// Records a run's trace: every `every`-th iteration and the last, with f(x_k)
-/// evaluated here (the solver never evaluates f), the sparsity below tau_s, and prunAdag's
-/// |R|, |A|, |D|.
+/// Records a run's trace: every `every`-th iteration and the last, with f(x_k), the
+/// sparsity below tau_s, and prunAdag's |R|, |A|, |D|. f(x_k) comes from the solver's
+/// gradient pass (``IterationRecord/value``) where the problem computes it there, the same
+/// bits as `problem.value(at:)` with no second pass; else it is evaluated here (the solver
+/// never evaluates f).
 final class TraceObserver: SolverObserver {
     let problem: any SmoothProblem
     let every: Int
@@ -16,10 +18,12 @@ final class TraceObserver: SolverObserver {
         self.threshold = threshold
     }
 
+    var wantsValues: Bool { true }
+
     func observe(_ record: IterationRecord) {
         guard record.iteration % every == 0 || record.stopReason != nil else { return }
         if let last = points.last, last.k == record.iteration { return }
-        let f = problem.value(at: record.iterateBuffer)
+        let f = record.value ?? problem.value(at: record.iterateBuffer)
         let step = record.previousStep
         points.append(TracePoint(k: record.iteration, gradientNorm: record.gradientNorm, f: f,
                                  sparsity: Pruning.sparsity(record.iterateBuffer, threshold: threshold),

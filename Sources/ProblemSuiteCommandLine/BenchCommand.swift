@@ -14,7 +14,12 @@ struct BenchKernel {
     /// Bytes a call must read at the least (for GB/s of memory-bound kernels), or nil.
     var bytesPerCall: Double?
     /// The peer script and arguments measuring the same thing (under ../shared/bench/peers).
+    /// `DATA/` stands for the data directory, `EXPORT:NAME` for a directory holding
+    /// `problemsuite export NAME --dense` (written on first use, removed at the end).
     var peer: String?
+    /// Threads the peer may use (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS),
+    /// for rows timed with that many suite threads; nil: the peer's default.
+    var peerThreads: Int? = nil
     var prepare: (_ suite: SuiteOptions) throws -> () -> Void
 }
 
@@ -158,10 +163,21 @@ extension BenchCommand {
     /// `DATA/` in the arguments stands for the data directory, made absolute first: the
     /// script runs in the peer directory, where a relative `--data-dir` means nothing.
     /// The script's error output goes to ours.
-    func runPeer(_ command: String) throws -> [String: Any] {
+    func runPeer(_ command: String, threads: Int? = nil, exports: PeerExports? = nil) throws -> [String: Any] {
         let data = URL(fileURLWithPath: suite.dataDirectory).standardizedFileURL.path
-        let args = command.split(separator: " ").map { $0.replacingOccurrences(of: "DATA/", with: data + "/") }
+        let args = try command.split(separator: " ").map { word -> String in
+            if word.hasPrefix("EXPORT:") {
+                guard let exports else { throw PeerFailure(message: "`\(command)` needs an exported problem, and no export directory is set") }
+                return try exports.directory(for: String(word.dropFirst("EXPORT:".count)), suite: suite)
+            }
+            return word.replacingOccurrences(of: "DATA/", with: data + "/")
+        }
         let p = Process()
+        if let threads {
+            var env = ProcessInfo.processInfo.environment
+            for key in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] { env[key] = String(threads) }
+            p.environment = env
+        }
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3"] + args
         p.currentDirectoryURL = URL(fileURLWithPath: peerDirectory)
@@ -212,6 +228,7 @@ extension BenchCommand {
         }
         var rows: [[String]] = [], failures: [String] = []
         var reads = PlainReads()
+        let exports = PeerExports()
         for k in chosen {
             let body: () -> Void
             do { body = try k.prepare(suite) } catch {
@@ -243,7 +260,7 @@ extension BenchCommand {
             if let peer = k.peer {
                 // A failing peer costs its cell, not the rows already measured.
                 do {
-                    let result = try runPeer(peer)
+                    let result = try runPeer(peer, threads: k.peerThreads, exports: exports)
                     peerMedian = (result["median_s"] as? Double) ?? (result["seconds"] as? Double)
                     peerCell = peerMedian.map(formatSeconds) ?? "no time"
                 } catch {
@@ -319,8 +336,8 @@ func timeBench(_ minTime: Double, _ body: () -> Void) -> (Double, Double, Int) {
 enum BenchKernels {
     static var all: [BenchKernel] {
         [denseLeastSquares(1024, 4096), denseLeastSquares(4096, 8192), denseLeastSquares(4096, 8192, valueOnly: true),
-         denseRead(4096, 8192), denseReread(4096, 8192), partialDCT(2000, 8192), solveA1()]
-            + extraKernels
+         denseRead(4096, 8192), denseReread(4096, 8192), partialDCT(2000, 8192)]
+            + solveKernels + extraKernels
     }
 
     /// Kernels contributed by other families' files (data loading, logistic, K-SVD).
@@ -360,15 +377,6 @@ enum BenchKernels {
             let x = rng.normals(n)
             var g = [Double](repeating: 0, count: n)
             return { _ = problem.valueAndGradient(at: x, into: &g) }
-        }
-    }
-
-    static func solveA1() -> BenchKernel {
-        BenchKernel(name: "solve-prunadag-v3-A1", summary: "one full prunAdag-V3 solve of A1 from run 0 (kmax 1000, eps 1e-4)",
-                    m: 256, n: 1024, bytesPerCall: nil, peer: nil) { suite in
-            let problem = try suite.catalogue().load("A1")
-            let x0 = problem.startingPoint(run: 0)
-            return { _ = try? SolverRun.run(SolverRegistry.make("prunadag-v3", settings: problem.metadata.settings), on: problem, from: x0) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import CSparseKernels
 import ProblemSuite
 
 /// prunAdag, Algorithm 2.1 of Porcelli, Seraghiti and Toint (arXiv 2502.08308), exactly as
@@ -205,6 +206,21 @@ public final class PrunAdag: Solver {
         lastClass.withUnsafeMutableBufferPointer { cls in
         optimisableAccumulator.withUnsafeMutableBufferPointer { v in
         decreasableAccumulator.withUnsafeMutableBufferPointer { u in
+            if DenseKernels.usesAVX2, n > 0 {
+                // The same loop, 4 entries at a time with selects (CSparseKernels/vector_avx2.c):
+                // the same operations per entry and the step norm summed in index order, so
+                // the same bits (PrunAdagKernelTests); PROBLEMSUITE_PORTABLE_KERNELS=1 runs this one.
+                var counts = [0, 0]
+                stepSquared = counts.withUnsafeMutableBufferPointer { c in
+                    psk_prunadag_step_avx2(n, x.baseAddress!, g.baseAddress!, v.baseAddress!, u.baseAddress!,
+                                           UnsafeRawPointer(mask.baseAddress!).assumingMemoryBound(to: UInt8.self),
+                                           cls.baseAddress!, lowerFactor, acceptance ? 1 : 0, boundedAbove ? 1 : 0,
+                                           c.baseAddress!)
+                }
+                countA = counts[0]
+                countD = counts[1]
+                return
+            }
             for i in 0..<n {
                 let xi = x[i], gi = g[i]
                 // Step 2: optimisation weight and trial step (2.7), (2.2).

@@ -102,15 +102,22 @@ public struct IterationRecord {
     public var previousStep: StepSummary?
     /// Set on the last record of a run.
     public var stopReason: StopReason?
+    /// f(x_k) from the same pass as g_k, when an observer asked for it
+    /// (``SolverObserver/wantsValues``) and the problem's gradient pass computes it
+    /// (``SmoothProblem/gradientPassComputesValue``); else `nil` (evaluate f yourself).
+    /// Equal bit for bit to `problem.value(at: x_k)` for the built-in problems.
+    public var value: Double? = nil
 
     package init(iteration: Int, gradientNorm: Double, iterate: UnsafeBufferPointer<Double>,
-                 gradient: UnsafeBufferPointer<Double>, previousStep: StepSummary?, stopReason: StopReason?) {
+                 gradient: UnsafeBufferPointer<Double>, previousStep: StepSummary?, stopReason: StopReason?,
+                 value: Double? = nil) {
         self.iteration = iteration
         self.gradientNorm = gradientNorm
         self.iterateBuffer = iterate
         self.gradientBuffer = gradient
         self.previousStep = previousStep
         self.stopReason = stopReason
+        self.value = value
     }
 
     /// The dimension n of x_k and g_k.
@@ -139,6 +146,13 @@ public struct IterationRecord {
 /// (f for traces); such evaluations are not counted as the solver's.
 public protocol SolverObserver: AnyObject {
     func observe(_ record: IterationRecord)
+    /// Whether the records should carry f(x_k) from the gradient's pass
+    /// (``IterationRecord/value``) where the problem gives it for free. Default `false`.
+    var wantsValues: Bool { get }
+}
+
+extension SolverObserver {
+    public var wantsValues: Bool { false }
 }
 
 /// The iteration state every solver keeps: x_k, g_k, k, ‖g_k‖, the stop test.
@@ -177,6 +191,14 @@ public final class SolverState {
     public private(set) var gradientTolerance = 0.0
     /// Stop when k reaches this.
     public private(set) var maxIterations = 0
+    /// Whether each gradient pass also keeps f(x_k) for the records (``IterationRecord/value``),
+    /// where the problem's gradient pass computes it (``SmoothProblem/gradientPassComputesValue``):
+    /// set by ``SolverRun`` for an observer that asks (``SolverObserver/wantsValues``). The
+    /// gradient, and so the run, is bit-identical either way; the value is counted as a
+    /// traced value (``EvaluationCounter/tracedValues``), not as the solver's.
+    public var keepsValues = false
+    /// f(x_k) from the last gradient pass, when kept (see ``keepsValues``).
+    public private(set) var value: Double?
 
     /// x_k, owned; solvers update it in place. The built-in solvers' fast path: a solver
     /// of your own uses ``updateIterate(_:)`` instead.
@@ -243,7 +265,7 @@ public final class SolverState {
     /// The record describing the current state, passed to `body`.
     public func withRecord<R>(_ body: (IterationRecord) throws -> R) rethrows -> R {
         try body(IterationRecord(iteration: iteration, gradientNorm: gradientNorm, iterate: iterate,
-                                 gradient: gradient, previousStep: lastStep, stopReason: stopReason))
+                                 gradient: gradient, previousStep: lastStep, stopReason: stopReason, value: value))
     }
 
     /// Starts a run: validates and copies `x0`, computes g₀, applies the stop test at k = 0.
@@ -277,9 +299,19 @@ public final class SolverState {
         iteration = 0
         lastStep = nil
         stopReason = nil
-        problem.gradient(at: UnsafeBufferPointer(x), into: g)
-        gradientNorm = DenseKernels.norm(UnsafeBufferPointer(g))
+        evaluateGradient(problem)
         applyStopTest()
+    }
+
+    /// g_k (and f(x_k) when kept) at the current x, and ‖g_k‖.
+    func evaluateGradient(_ problem: any SmoothProblem) {
+        if keepsValues && problem.gradientPassComputesValue {
+            value = problem.gradientTracingValue(at: UnsafeBufferPointer(x), into: g)
+        } else {
+            problem.gradient(at: UnsafeBufferPointer(x), into: g)
+            value = nil
+        }
+        gradientNorm = DenseKernels.norm(UnsafeBufferPointer(g))
     }
 
     /// Completes iteration k after the solver has overwritten ``x`` with x_{k+1}:
@@ -289,8 +321,7 @@ public final class SolverState {
     public func finishStep(_ step: StepSummary) -> Bool {
         guard let problem else { preconditionFailure("finishStep before begin") }
         precondition(spanAccessDepth == 0, "SolverState.finishStep inside a span accessor")
-        problem.gradient(at: UnsafeBufferPointer(x), into: g)
-        gradientNorm = DenseKernels.norm(UnsafeBufferPointer(g))
+        evaluateGradient(problem)
         iteration += 1
         lastStep = step
         applyStopTest()

@@ -30,7 +30,10 @@ public enum SolverRun {
     /// after every step.
     ///
     /// Evaluation counts and wall time cover the solver's own calls only: whatever the
-    /// observer evaluates (f for traces) is excluded.
+    /// observer evaluates (f for traces) is excluded. An observer that wants values
+    /// (``SolverObserver/wantsValues``) gets f(x_k) from the solver's own gradient pass
+    /// where the problem computes it there: no second pass, counted as traced values
+    /// (``EvaluationCounter/tracedValues``), not in ``SolverResult/valueEvaluations``.
     /// - Throws: the solver's start errors (bad x0, bad parameters).
     public static func run(_ solver: any Solver, on problem: any SmoothProblem, from x0: [Double],
                            observer: (any SolverObserver)? = nil) throws -> SolverResult {
@@ -46,6 +49,8 @@ public enum SolverRun {
             values += counter.values - v0
             gradients += counter.gradients - g0
         }
+        solver.state.keepsValues = observer?.wantsValues ?? false
+        defer { solver.state.keepsValues = false }
         try timed { try solver.start(problem: problem, x0: x0) }
         let state = solver.state
         if let observer { state.withRecord { observer.observe($0) } }

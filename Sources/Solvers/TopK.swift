@@ -8,15 +8,20 @@
 /// it does not depend on the selection algorithm, only on the values. A NaN magnitude
 /// ranks as +∞ (largest), so the selection is well defined for any input.
 ///
-/// **Algorithm.** Introselect on an index array: quickselect with a deterministic
-/// median-of-three pivot (first, middle, last of the current range) for at most
-/// 2·⌈log₂ n⌉ partitions, then median-of-medians pivots (groups of five), which guarantee
-/// linear time on any input. Lomuto partitioning under the strict order above.
+/// **Algorithm.** The K-th largest magnitude t is found by introselect on a copy of the
+/// magnitudes (contiguous doubles, no index indirection): quickselect with a deterministic
+/// median-of-three pivot for at most 2·⌈log₂ n⌉ partitions, then median-of-medians pivots
+/// (groups of five), which guarantee linear time on any input; three-way partitions, so
+/// that equal magnitudes (many zeros, say) cost nothing extra. Then one pass counts the
+/// magnitudes above t and a second keeps, in index order, those above t and the lowest
+/// indices equal to t. For K ≤ 64 (prunAdag's nR) a single scan with a heap of the K best
+/// so far replaces the introselect (``selectWithHeap(_:_:)``): one well-predicted
+/// comparison per entry. The set is the same as any other correct selection's (above).
 ///
 /// One selector owns O(n) scratch (an index array and the magnitudes) and does not
 /// allocate when reused at the same or a smaller size. Not thread-safe.
 ///
-/// - Complexity: O(n) per selection, worst case.
+/// - Complexity: O(n) per selection, worst case (K ≤ 64: O(n log K)).
 public final class TopKSelector {
     @usableFromInline var order: UnsafeMutablePointer<Int>
     @usableFromInline var keys: UnsafeMutablePointer<Double>
@@ -36,7 +41,7 @@ public final class TopKSelector {
         keys.deallocate()
     }
 
-    /// The indices selected by the last call, in no particular order (the first
+    /// The indices selected by the last call, in increasing order (the first
     /// ``selectedCount`` entries of the internal index array). Valid until the next call.
     public var selected: UnsafeBufferPointer<Int> { UnsafeBufferPointer(start: order, count: selectedCount) }
 
@@ -56,19 +61,81 @@ public final class TopKSelector {
         let n = values.count
         reserve(n)
         let kk = min(max(k, 0), n)
-        for i in 0..<n {
-            let m = Swift.abs(values[i])
-            keys[i] = m.isNaN ? .infinity : m
-            order[i] = i
-        }
-        if kk > 0 && kk < n {
-            introselect(lo: 0, hi: n - 1, target: kk - 1)
-        }
         selectedCount = kk
+        guard kk > 0 else { return }
+        if kk == n {
+            for i in 0..<n { order[i] = i }
+            return
+        }
+        if kk <= Self.heapLimit { selectWithHeap(values, kk); return }
+        for i in 0..<n { keys[i] = Self.magnitude(values[i]) }
+        selectValue(lo: 0, hi: n - 1, target: kk - 1)
+        let t = keys[kk - 1]
+        var above = 0
+        for i in 0..<n where Self.magnitude(values[i]) > t { above += 1 }
+        var ties = kk - above, c = 0
+        for i in 0..<n {
+            let m = Self.magnitude(values[i])
+            if m > t {
+                order[c] = i; c += 1
+            } else if m == t && ties > 0 {
+                order[c] = i; c += 1; ties -= 1
+            }
+        }
     }
 
-    /// The indices of the `k` largest |values[i]| (ties: lower index wins), sorted by index.
-    /// Convenience for tests and harnesses (allocates the result).
+    /// Largest K selected through a heap rather than introselect: 64 (prunAdag's nR is
+    /// 20–63 on the paper's problems). One comparison per entry, almost always false once the
+    /// heap holds K entries, instead of several mispredicted partition branches.
+    static let heapLimit = 64
+
+    /// The K best of `values` (K ≤ ``heapLimit``, K < n) by one scan with a heap of the K
+    /// best so far whose root is the worst of them (smallest magnitude, among equal
+    /// magnitudes the highest index); an entry replaces the root only when its magnitude
+    /// is strictly larger, since a later index never wins a tie. Then the K indices are
+    /// sorted. - Complexity: O(n + K·log K·log(n/K)) expected, O(n log K) worst case.
+    func selectWithHeap(_ values: UnsafeBufferPointer<Double>, _ k: Int) {
+        let hk = keys, hi = order, n = values.count
+        /// Whether heap entry a is worse than heap entry b.
+        @inline(__always) func worse(_ a: Int, _ b: Int) -> Bool {
+            hk[a] < hk[b] || (hk[a] == hk[b] && hi[a] > hi[b])
+        }
+        @inline(__always) func siftDown(_ start: Int) {
+            var p = start
+            while true {
+                let l = 2 * p + 1
+                if l >= k { return }
+                var c = l
+                if l + 1 < k && worse(l + 1, l) { c = l + 1 }
+                if !worse(c, p) { return }
+                let tk = hk[p]; hk[p] = hk[c]; hk[c] = tk
+                let ti = hi[p]; hi[p] = hi[c]; hi[c] = ti
+                p = c
+            }
+        }
+        for i in 0..<k { hk[i] = Self.magnitude(values[i]); hi[i] = i }
+        var p = k / 2 - 1
+        while p >= 0 { siftDown(p); p -= 1 }
+        var root = hk[0]
+        for i in k..<n {
+            let m = Self.magnitude(values[i])
+            if m > root {
+                hk[0] = m; hi[0] = i
+                siftDown(0)
+                root = hk[0]
+            }
+        }
+        var chosen = UnsafeMutableBufferPointer(start: hi, count: k)
+        chosen.sort()
+    }
+
+    /// |v|, with NaN ranked as +∞.
+    @inlinable @inline(__always)
+    static func magnitude(_ v: Double) -> Double {
+        let m = Swift.abs(v)
+        return m.isNaN ? .infinity : m
+    }
+
     public static func largestMagnitudes(_ values: [Double], count k: Int) -> [Int] {
         let s = TopKSelector(capacity: values.count)
         values.withUnsafeBufferPointer { s.select(largestMagnitudesOf: $0, count: k) }
@@ -83,101 +150,68 @@ public final class TopKSelector {
         capacity = n
     }
 
-    /// The strict total order: `a` ranks before `b`.
-    @inlinable @inline(__always)
-    func before(_ a: Int, _ b: Int) -> Bool {
-        let ka = keys[a], kb = keys[b]
-        return ka > kb || (ka == kb && a < b)
-    }
-
-    @inlinable @inline(__always)
-    func swapAt(_ i: Int, _ j: Int) {
-        let t = order[i]; order[i] = order[j]; order[j] = t
-    }
-
-    /// Rearranges `order[lo...hi]` so that position `target` holds the element of that rank,
-    /// everything before it ranks before it and everything after ranks after it.
+    /// Rearranges keys[lo...hi] so that keys[target] holds the value of rank `target` in
+    /// decreasing order, the larger values before it and the smaller after it.
     @usableFromInline
-    func introselect(lo: Int, hi: Int, target: Int) {
+    func selectValue(lo: Int, hi: Int, target: Int) {
+        let keys = self.keys
         var lo = lo, hi = hi
         let length = hi - lo + 1
         var budget = 2 * (Int.bitWidth - length.leadingZeroBitCount)
         while hi > lo {
-            let pivot: Int
+            let pivot: Double
             if budget > 0 {
                 budget -= 1
-                pivot = medianOfThree(lo, hi)
+                let a = keys[lo], b = keys[lo + (hi - lo) / 2], c = keys[hi]
+                pivot = max(min(a, b), min(max(a, b), c))
             } else {
                 pivot = medianOfMedians(lo, hi)
             }
-            let p = partition(lo, hi, pivot)
-            if p == target { return }
-            if target < p { hi = p - 1 } else { lo = p + 1 }
+            // Three-way partition, decreasing: [lo, lt) > pivot, [lt, gt] == pivot, (gt, hi] < pivot.
+            var lt = lo, i = lo, gt = hi
+            while i <= gt {
+                let v = keys[i]
+                if v > pivot {
+                    keys[i] = keys[lt]; keys[lt] = v; lt += 1; i += 1
+                } else if v < pivot {
+                    keys[i] = keys[gt]; keys[gt] = v; gt -= 1
+                } else {
+                    i += 1
+                }
+            }
+            if target < lt { hi = lt - 1 } else if target > gt { lo = gt + 1 } else { return }
         }
     }
 
-    /// The position among lo, mid, hi holding the median of the three under ``before(_:_:)``.
+    /// A pivot value of keys[lo...hi] with at least 3/10 of the range on each side: the
+    /// median of the medians of groups of five (moved to the front of the range).
     @usableFromInline
-    func medianOfThree(_ lo: Int, _ hi: Int) -> Int {
-        let mid = lo + (hi - lo) / 2
-        let a = order[lo], b = order[mid], c = order[hi]
-        if before(a, b) {
-            if before(b, c) { return mid }       // a b c
-            return before(a, c) ? hi : lo        // a c b  or  c a b
-        } else {
-            if before(a, c) { return lo }        // b a c
-            return before(b, c) ? hi : mid       // b c a  or  c b a
-        }
-    }
-
-    /// Median-of-medians pivot position for `order[lo...hi]` (groups of five).
-    @usableFromInline
-    func medianOfMedians(_ lo: Int, _ hi: Int) -> Int {
-        let count = hi - lo + 1
-        if count <= 5 {
-            insertionSort(lo, hi)
-            return lo + (count - 1) / 2
-        }
-        var groups = 0
-        var start = lo
+    func medianOfMedians(_ lo: Int, _ hi: Int) -> Double {
+        var groups = 0, start = lo
         while start <= hi {
             let end = min(start + 4, hi)
-            insertionSort(start, end)
-            swapAt(lo + groups, start + (end - start) / 2)
+            insertionSortDecreasing(start, end)
+            let m = start + (end - start) / 2
+            let t = keys[lo + groups]; keys[lo + groups] = keys[m]; keys[m] = t
             groups += 1
             start += 5
         }
         let mid = lo + (groups - 1) / 2
-        introselect(lo: lo, hi: lo + groups - 1, target: mid)
-        return mid
+        selectValue(lo: lo, hi: lo + groups - 1, target: mid)
+        return keys[mid]
     }
 
     @usableFromInline
-    func insertionSort(_ lo: Int, _ hi: Int) {
+    func insertionSortDecreasing(_ lo: Int, _ hi: Int) {
         guard hi > lo else { return }
         for i in (lo + 1)...hi {
-            let v = order[i]
+            let v = keys[i]
             var j = i - 1
-            while j >= lo && before(v, order[j]) {
-                order[j + 1] = order[j]
+            while j >= lo && keys[j] < v {
+                keys[j + 1] = keys[j]
                 j -= 1
             }
-            order[j + 1] = v
+            keys[j + 1] = v
         }
-    }
-
-    /// Lomuto partition of `order[lo...hi]` around the element at `pivotPosition`;
-    /// returns the pivot's final position.
-    @usableFromInline
-    func partition(_ lo: Int, _ hi: Int, _ pivotPosition: Int) -> Int {
-        swapAt(pivotPosition, hi)
-        let pivot = order[hi]
-        var store = lo
-        for i in lo..<hi where before(order[i], pivot) {
-            swapAt(i, store)
-            store += 1
-        }
-        swapAt(store, hi)
-        return store
     }
 }

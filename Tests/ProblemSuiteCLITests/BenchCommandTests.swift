@@ -8,10 +8,12 @@ final class BenchCommandTests: XCTestCase {
         let r = try runCLI(["bench", "--list"])
         XCTAssertEqual(r.status, 0, r.stderr)
         for k in ["ls-dense-fg-4096x8192", "ls-dense-f-4096x8192", "read-dense-4096x8192", "reread-dense-4096x8192", "partial-dct-fg-2000x8192", "logistic-dense-fg-4200x5000", "logistic-sparse-fg-a9a",
-                  "libsvm-load-a9a", "libsvm-load-w8a", "libsvm-load-reged0", "omp-mnist", "ksvd-mnist", "solve-prunadag-v3-A1"] {
+                  "libsvm-load-a9a", "libsvm-load-w8a", "libsvm-load-reged0", "omp-mnist", "ksvd-mnist", "solve-prunadag-v3-A1",
+                  "solve-adagrad-A1-1t", "solve-prunadag-v3-SPARCO7", "fg-A1-1t", "read-cached-A1", "read-cached-SPARCO7-1t"] {
             XCTAssert(r.stdout.contains(k), "missing \(k)")
         }
         XCTAssert(r.stdout.contains("ls_gradient.py 4096 8192") && r.stdout.contains("dct_gradient.py 2000 8192"))
+        XCTAssert(r.stdout.contains("solve_loop.py EXPORT:SPARCO7 prunadag-v3 1000"))
     }
 
     /// One JSON line per kernel, in the peers' format, with bytes and GB/s for the
@@ -117,7 +119,7 @@ final class BenchCommandTests: XCTestCase {
             "ls_gradient.py": "import json\nprint(json.dumps({'median_s': 1000.0}))\n",
         ])
         defer { dir.remove() }
-        let r = try runCLI(["bench", "ls-dense-fg-1024x4096", "solve-prunadag-v3-A1", "--compare", "--json", "--peers", dir.path,
+        let r = try runCLI(["bench", "ls-dense-fg-1024x4096", "read-cached-A1", "--compare", "--json", "--peers", dir.path,
                             "--min-time", "0.05", "--rounds", "2", "--read-pairs", "3"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = try r.stdout.split(separator: "\n").map {
@@ -142,10 +144,39 @@ final class BenchCommandTests: XCTestCase {
         let ofRead = try XCTUnwrap(dense["fraction_of_read"] as? Double)
         XCTAssert(ofRead > 0 && ofRead.isFinite, "fraction_of_read \(ofRead)")
         // A kernel without a peer or a byte count: no ratio, no fraction.
-        XCTAssertEqual(lines[2]["kernel"] as? String, "solve-prunadag-v3-A1")
+        XCTAssertEqual(lines[2]["kernel"] as? String, "read-cached-A1")
         XCTAssertNil(lines[2]["ratio"])
         XCTAssertNil(lines[2]["fraction_of_bandwidth"])
         XCTAssertNil(lines[2]["fraction_of_read"])
+    }
+
+    /// A solve row: the peer gets the problem exported with --dense (A.npy, b.npy, x0.npy,
+    /// problem.json), the solver and kmax; a `-1t` row runs it with one BLAS thread.
+    func testSolveRowsExportTheProblemForThePeer() throws {
+        let dir = try standInPeers([
+            "bandwidth.py": bandwidthScript(median: 1000, best: 1100),
+            "solve_loop.py": """
+            import json, os, sys
+            d, solver, kmax = sys.argv[1], sys.argv[2], sys.argv[3]
+            files = all(os.path.exists(os.path.join(d, f)) for f in ["A.npy", "b.npy", "x0.npy", "problem.json"])
+            name = json.load(open(os.path.join(d, "problem.json")))["metadata"]["name"]
+            ok = files and name == "A1" and solver == "adagrad" and kmax == "1000" and os.environ.get("OPENBLAS_NUM_THREADS") == "1"
+            if not ok:
+                sys.exit(f"unexpected call: {sys.argv} files={files} name={name} threads={os.environ.get('OPENBLAS_NUM_THREADS')}")
+            print(json.dumps({'median_s': 2.0}))
+
+            """,
+        ])
+        defer { dir.remove() }
+        let r = try runCLI(["bench", "solve-adagrad-A1-1t", "--compare", "--json", "--peers", dir.path, "--min-time", "0.05"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try r.stdout.split(separator: "\n").map {
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], String($0))
+        }
+        XCTAssertEqual(lines.count, 2, r.stdout)
+        XCTAssertEqual(lines[1]["kernel"] as? String, "solve-adagrad-A1-1t")
+        XCTAssertEqual(lines[1]["peer_median_s"] as? Double, 2.0)
+        XCTAssertEqual(lines[1]["peer_failed"] as? Bool, false)
     }
 
     /// `--scaling --json`: one line per family, whose exponent is the log–log least-squares

@@ -64,21 +64,37 @@ final class TopKTests: XCTestCase {
     }
 
     func testMedianOfMediansPivotPathDirectly() {
-        // Force the fallback from the first partition (budget 0) through a direct call.
+        // The fallback pivot, and a selection of a value by rank, through direct calls.
         var rng = SuiteRandom(seed: 9, stream: "mom")
         for _ in 0..<50 {
             let n = 5 + rng.nextInt(below: 400)
             let v = (0..<n).map { _ in Double(rng.nextInt(below: 20)) }
+            let decreasing = v.sorted(by: >)
             let s = TopKSelector(capacity: n)
-            v.withUnsafeBufferPointer { vp in
-                for i in 0..<n { s.keys[i] = abs(vp[i]); s.order[i] = i }
-            }
-            let target = rng.nextInt(below: n)
+            for i in 0..<n { s.keys[i] = v[i] }
             let p = s.medianOfMedians(0, n - 1)
-            XCTAssert((0..<n).contains(p))
-            s.introselect(lo: 0, hi: n - 1, target: target)
-            let ranked = reference(v, target + 1)
-            XCTAssertEqual((0...target).map { s.order[$0] }.sorted(), ranked)
+            // At least 3/10 of the groups' medians' sides: the pivot is not an extreme value unless ties make it so.
+            let above = v.filter { $0 > p }.count, below = v.filter { $0 < p }.count
+            XCTAssert(above <= n - n / 5 && below <= n - n / 5, "pivot \(p): \(above) above, \(below) below of \(n)")
+            for i in 0..<n { s.keys[i] = v[i] }
+            let target = rng.nextInt(below: n)
+            s.selectValue(lo: 0, hi: n - 1, target: target)
+            XCTAssertEqual(s.keys[target], decreasing[target])
+            XCTAssert((0..<target).allSatisfy { s.keys[$0] >= decreasing[target] })
+            XCTAssert(((target + 1)..<n).allSatisfy { s.keys[$0] <= decreasing[target] })
+        }
+    }
+
+    func testSelectedIndicesAreInIncreasingOrderAndLargeInputsMatch() {
+        var rng = SuiteRandom(seed: 3, stream: "topk-large")
+        let s = TopKSelector()
+        for n in [1024, 2560, 4096] {
+            var v = rng.normals(n)
+            for i in stride(from: 0, to: n, by: 3) { v[i] = 0 }   // many exact zeros, as a sparse gradient has
+            for k in [1, 32, n / 2, n - 1] {
+                v.withUnsafeBufferPointer { s.select(largestMagnitudesOf: $0, count: k) }
+                XCTAssertEqual(Array(s.selected), reference(v, k), "n \(n), k \(k)")
+            }
         }
     }
 }

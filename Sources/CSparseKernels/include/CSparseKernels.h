@@ -1,6 +1,8 @@
 #ifndef CSPARSEKERNELS_H
 #define CSPARSEKERNELS_H
 
+#include "psk_vector.h"
+
 /*
  * Register-blocked micro-kernel of the suite's dense matrix product (DenseGEMM.swift).
  *

@@ -31,6 +31,12 @@ public protocol SmoothProblem: AnyObject {
     func computeGradient(_ x: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>)
     /// f(x) returned and ∇f(x) written into `gradient`, in one pass.
     func computeValueAndGradient(_ x: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>) -> Double
+    /// Whether ``computeGradient(_:into:)`` is ``computeValueAndGradient(_:into:)`` with the
+    /// value dropped: the same pass, the same bits of ∇f, and f(x) for free. Then a solver's
+    /// gradient can also give an observer f(x_k) (``gradientTracingValue(at:into:)``),
+    /// with no second pass over the data. Default `false` (a conformer that computes its
+    /// gradient by another route keeps it); the built-in problems say `true`.
+    var gradientPassComputesValue: Bool { get }
 }
 
 extension SmoothProblem {
@@ -39,6 +45,7 @@ extension SmoothProblem {
     /// The problem's name in the catalogue.
     @inlinable public var name: String { metadata.name }
     public var knownSolution: [Double]? { nil }
+    public var gradientPassComputesValue: Bool { false }
 
     /// Default gradient: through ``computeValueAndGradient(_:into:)``.
     public func computeGradient(_ x: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>) {
@@ -60,6 +67,21 @@ extension SmoothProblem {
                      "\(name): x has \(x.count) and gradient \(gradient.count) entries, expected \(dimension)")
         evaluations.countGradient()
         computeGradient(x, into: gradient)
+    }
+
+    /// ∇f(x) into `gradient`, counted as one gradient, and f(x) from the same pass returned,
+    /// counted apart (``EvaluationCounter/tracedValues``), not as a function value: what a
+    /// solver's observer (a trace) is given, so that the solver stays objective-function
+    /// free. The gradient's bits are those of ``gradient(at:into:)``.
+    /// - Precondition: ``gradientPassComputesValue``.
+    @inlinable
+    public func gradientTracingValue(at x: UnsafeBufferPointer<Double>, into gradient: UnsafeMutableBufferPointer<Double>) -> Double {
+        precondition(gradientPassComputesValue, "\(name): the gradient pass does not compute f")
+        precondition(x.count == dimension && gradient.count == dimension,
+                     "\(name): x has \(x.count) and gradient \(gradient.count) entries, expected \(dimension)")
+        evaluations.countGradient()
+        evaluations.countTracedValue()
+        return computeValueAndGradient(x, into: gradient)
     }
 
     /// f(x) and ∇f(x) in one pass, counted as one of each.
@@ -110,6 +132,7 @@ extension SmoothProblem {
 public final class EvaluationCounter: Sendable {
     private let valueCount = Atomic<Int>(0)
     private let gradientCount = Atomic<Int>(0)
+    private let tracedCount = Atomic<Int>(0)
 
     public init() {}
 
@@ -124,6 +147,13 @@ public final class EvaluationCounter: Sendable {
         set { gradientCount.store(newValue, ordering: .relaxed) }
     }
 
+    /// Number of f values that came out of a gradient's pass for an observer (a trace),
+    /// ``SmoothProblem/gradientTracingValue(at:into:)``: not counted in ``values``.
+    public var tracedValues: Int {
+        get { tracedCount.load(ordering: .relaxed) }
+        set { tracedCount.store(newValue, ordering: .relaxed) }
+    }
+
     /// Counts one function value.
     @inlinable public func countValue() { addValues(1) }
     /// Counts one gradient.
@@ -131,7 +161,10 @@ public final class EvaluationCounter: Sendable {
 
     @usableFromInline func addValues(_ n: Int) { valueCount.add(n, ordering: .relaxed) }
     @usableFromInline func addGradients(_ n: Int) { gradientCount.add(n, ordering: .relaxed) }
+    /// Counts one traced value.
+    @inlinable public func countTracedValue() { addTracedValues(1) }
+    @usableFromInline func addTracedValues(_ n: Int) { tracedCount.add(n, ordering: .relaxed) }
 
-    /// Sets both counts to zero.
-    public func reset() { values = 0; gradients = 0 }
+    /// Sets every count to zero.
+    public func reset() { values = 0; gradients = 0; tracedValues = 0 }
 }

@@ -111,6 +111,7 @@ public enum SparseCodingFamily: ProblemFamily {
 public final class SparseCodingProblem: SmoothProblem {
     public let metadata: ProblemMetadata
     public var evaluations: EvaluationCounter { inner.evaluations }
+    public var gradientPassComputesValue: Bool { inner.gradientPassComputesValue }
     /// The image y (length n).
     public let image: [Double]
     /// The atoms, K×n row-major (atom k is column k of D).

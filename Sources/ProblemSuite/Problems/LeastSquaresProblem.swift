@@ -5,6 +5,8 @@
 public final class LeastSquaresProblem: SmoothProblem {
     public let metadata: ProblemMetadata
     public let evaluations = EvaluationCounter()
+    /// The gradient is the value-and-gradient pass (no `computeGradient` of its own).
+    public var gradientPassComputesValue: Bool { true }
     public let knownSolution: [Double]?
     /// The operator A.
     public let operator_: any LinearOperator

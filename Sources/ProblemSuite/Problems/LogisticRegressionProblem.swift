@@ -38,6 +38,8 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
 
     public let metadata: ProblemMetadata
     public let evaluations = EvaluationCounter()
+    /// The gradient is the value-and-gradient pass (no `computeGradient` of its own).
+    public var gradientPassComputesValue: Bool { true }
     /// Training features, one row per sample (with the bias column if any).
     public let features: FeatureMatrix
     /// Training labels, ±1.

@@ -22,6 +22,8 @@ public final class SparcoProblem: SmoothProblem {
 
     public var metadata: ProblemMetadata { leastSquares.metadata }
     public var evaluations: EvaluationCounter { leastSquares.evaluations }
+    /// `computeGradient` is the value-and-gradient pass with f dropped.
+    public var gradientPassComputesValue: Bool { true }
     public var knownSolution: [Double]? { plantedCoefficients }
 
     /// Sparco's problem number (2, 3, 5, 7, 8, 9, 10, 11 or 12).

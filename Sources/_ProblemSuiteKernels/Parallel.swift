@@ -74,9 +74,9 @@ public enum Parallel {
 
 /// Wraps a value for crossing into `concurrentPerform`, whose tasks write disjoint memory.
 @usableFromInline
-struct UncheckedBox<T>: @unchecked Sendable {
-    @usableFromInline let value: T
-    @usableFromInline init(_ value: T) { self.value = value }
+package struct UncheckedBox<T>: @unchecked Sendable {
+    @usableFromInline package let value: T
+    @usableFromInline package init(_ value: T) { self.value = value }
 }
 
 #if canImport(Glibc)

@@ -2,10 +2,28 @@ import CSparseKernels
 
 /// Dense vector kernels on raw pointers, SIMD-unrolled with a fixed summation order
 /// (the same bits whatever the thread count or call site).
+///
+/// Two implementations of ``dot(_:_:_:)``, ``axpy(_:_:_:_:)``, ``dot4(_:_:_:_:_:_:)``,
+/// ``dot4Accumulate(_:_:_:_:_:_:_:_:)`` and ``axpy4(_:_:_:_:_:_:_:prefetching:rowStride:count:)``,
+/// chosen at run time: AVX2 C functions (`CSparseKernels/vector_avx2.c`) when the processor
+/// has AVX2, else the Swift code below (SSE2 in a portable x86-64 build). The C versions
+/// follow the Swift ones step for step (same 4-wide lanes, accumulators, reduction tree
+/// and scalar tail; multiply then add, never fused), so both give the same bits; the
+/// choice changes speed only. `PROBLEMSUITE_PORTABLE_KERNELS=1` in the environment (read
+/// once, at the first kernel call) or ``forcePortable(_:)`` selects the Swift code.
 package enum DenseKernels {
+    /// Whether the AVX2 versions are in use (one relaxed load after the first call).
+    @inlinable @inline(__always)
+    package static var usesAVX2: Bool { psk_vector_uses_avx2() != 0 }
+
+    /// `true`: the portable Swift kernels from now on, for the whole process; `false`: the
+    /// automatic choice again. For tests that compare the two paths bit for bit.
+    package static func forcePortable(_ flag: Bool) { psk_vector_force_portable(flag ? 1 : 0) }
+
     /// Σ a[i]·b[i] over `0..<n`, summed in four 4-wide accumulators, then the tail.
     @inlinable
     package static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+        if usesAVX2 { return psk_dot_avx2(a, b, n) }
         var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
         let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
         var i = 0
@@ -29,6 +47,7 @@ package enum DenseKernels {
     /// y[i] += alpha·x[i] over `0..<n`.
     @inlinable
     package static func axpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+        if usesAVX2 { psk_axpy_avx2(alpha, x, y, n); return }
         let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
         let va = SIMD4<Double>(repeating: alpha)
         var i = 0
@@ -82,6 +101,11 @@ extension DenseKernels {
     @inlinable
     package static func dot4(_ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
                             _ r3: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ n: Int) -> SIMD4<Double> {
+        if usesAVX2 {
+            var out = SIMD4<Double>()
+            withUnsafeMutableBytes(of: &out) { psk_dot4_avx2(r0, r1, r2, r3, x, n, $0.baseAddress!.assumingMemoryBound(to: Double.self)) }
+            return out
+        }
         var acc: Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
         let body = n & ~3
         dot4Accumulate(r0, r1, r2, r3, x, 0, body, &acc)
@@ -94,6 +118,12 @@ extension DenseKernels {
     package static func dot4Accumulate(_ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
                                       _ r3: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ start: Int, _ end: Int,
                                       _ acc: inout Accumulators4) {
+        if usesAVX2 {
+            withUnsafeMutableBytes(of: &acc) {
+                psk_dot4_accumulate_avx2(r0, r1, r2, r3, x, start, end, $0.baseAddress!.assumingMemoryBound(to: Double.self))
+            }
+            return
+        }
         typealias V = SIMD4<Double>
         var (a0, a1, a2, a3) = acc
         var i = start
@@ -144,6 +174,13 @@ extension DenseKernels {
                              _ r2: UnsafePointer<Double>, _ r3: UnsafePointer<Double>,
                              _ y: UnsafeMutablePointer<Double>, _ n: Int,
                              prefetching prefetch: UnsafePointer<Double>?, rowStride: Int, count: Int) {
+        if usesAVX2 {
+            var c = c
+            withUnsafeBytes(of: &c) {
+                psk_axpy4_avx2($0.baseAddress!.assumingMemoryBound(to: Double.self), r0, r1, r2, r3, y, n, prefetch, rowStride, count)
+            }
+            return
+        }
         typealias V = SIMD4<Double>
         let c0 = V(repeating: c[0]), c1 = V(repeating: c[1]), c2 = V(repeating: c[2]), c3 = V(repeating: c[3])
         /// Columns j..<j+4 of y, updated in row order.

@@ -1,0 +1,75 @@
+#ifndef PSK_VECTOR_H
+#define PSK_VECTOR_H
+
+/*
+ * AVX2 versions of the dense vector kernels of DenseKernels.swift, chosen at run time.
+ *
+ * Each function computes exactly what its Swift counterpart computes, in the same order:
+ * the same 4-wide lanes, the same accumulators, the same reduction tree, the same scalar
+ * tail, and a separate multiply and add (AVX2 only, never FMA; the file is compiled with
+ * floating-point contraction off). So the bits equal the portable Swift kernels' on every
+ * input; the AVX2 versions are only faster (4 lanes per instruction instead of SSE2's 2,
+ * in a build for the baseline x86-64 that cannot use AVX2 itself).
+ *
+ * Choice: psk_vector_uses_avx2() is 1 when the processor (and the OS) support AVX2 and
+ * the environment variable PROBLEMSUITE_PORTABLE_KERNELS is not "1" when first asked;
+ * 0 otherwise, and always 0 off x86-64 (where the *_avx2 functions are never called).
+ * psk_vector_force_portable() switches it for tests.
+ */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* -1 undecided, 0 portable Swift kernels, 1 AVX2. Every thread decides the same value. */
+extern int psk_vector_state;
+int psk_vector_decide(void);
+
+/* 1 when the AVX2 kernels are in use. Static inline so that the check is one load. */
+static inline int psk_vector_uses_avx2(void) {
+    int s = __atomic_load_n(&psk_vector_state, __ATOMIC_RELAXED);
+    return s >= 0 ? s : psk_vector_decide();
+}
+
+/* Nonzero: use the portable Swift kernels from now on; 0: the automatic choice again. */
+void psk_vector_force_portable(int flag);
+
+/* sum of a[i] * b[i], four 4-wide accumulators over 16 columns a step, then the tail. */
+double psk_dot_avx2(const double *a, const double *b, long n);
+
+/* y[i] += alpha * x[i], 8 columns a step, then the tail. */
+void psk_axpy_avx2(double alpha, const double *x, double *y, long n);
+
+/* acc[4k .. 4k+3] += r_k[i .. i+3] * x[i .. i+3] for i = start, start + 4, ... < end
+ * (end - start a multiple of 4), k = 0..3: one 4-wide accumulator per row. */
+void psk_dot4_accumulate_avx2(const double *r0, const double *r1, const double *r2, const double *r3,
+                              const double *x, long start, long end, double *acc);
+
+/* The four dot products r_k . x over n columns: psk_dot4_accumulate_avx2 over the
+ * multiple-of-4 part from zero, each accumulator's lanes summed (l0 + l1) + (l2 + l3),
+ * then the scalar tail; into out[0..3]. */
+void psk_dot4_avx2(const double *r0, const double *r1, const double *r2, const double *r3,
+                   const double *x, long n, double *out);
+
+/* y[j] += c[0] r0[j], then + c[1] r1[j], + c[2] r2[j], + c[3] r3[j], for j < n. When
+ * prefetch is not NULL, one cache line of each of prefetch + k * rowStride (k < 4) is
+ * asked into L2 every 8 columns over the first min(count, n) columns (as
+ * DenseKernels.quadSteps does). */
+void psk_axpy4_avx2(const double *c, const double *r0, const double *r1, const double *r2, const double *r3,
+                    double *y, long n, const double *prefetch, long rowStride, long count);
+
+/* One step of prunAdag's entry loop (Solvers/PrunAdag.swift, steps 2-5) over n entries,
+ * 4 at a time with selects instead of branches, the same operations per entry as the Swift
+ * loop (IEEE square roots and divisions are exact, Swift's min(p, q) is q < p ? q : p), the
+ * squared step norm summed in index order. relevant[i] is 0 or 1 (Swift Bool); classes get
+ * 0 relevant, 1 acceptable, 2 decreasable; counts[0] += |A|, counts[1] += |D|. Returns the
+ * squared norm of the step. */
+double psk_prunadag_step_avx2(long n, double *x, const double *g, double *v, double *u,
+                              const unsigned char *relevant, unsigned char *classes, double lowerFactor,
+                              int acceptance, int boundedAbove, long *counts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

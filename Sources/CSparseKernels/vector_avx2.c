@@ -1,0 +1,256 @@
+/* AVX2 versions of DenseKernels.swift's kernels: same order, same bits (see psk_vector.h). */
+#pragma clang fp contract(off)
+
+#include <stdlib.h>
+#include "psk_vector.h"
+
+int psk_vector_state = -1;
+
+static int portable_requested(void) {
+    const char *e = getenv("PROBLEMSUITE_PORTABLE_KERNELS");
+    return e != NULL && e[0] == '1' && e[1] == '\0';
+}
+
+void psk_vector_force_portable(int flag) {
+    __atomic_store_n(&psk_vector_state, flag ? 0 : -1, __ATOMIC_RELAXED);
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+int psk_vector_decide(void) {
+    int c = 0;
+    if (!portable_requested()) {
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx2")) c = 1;
+    }
+    __atomic_store_n(&psk_vector_state, c, __ATOMIC_RELAXED);
+    return c;
+}
+
+#define PSK_AVX2 __attribute__((target("avx2")))
+typedef __m256d V;
+
+PSK_AVX2 static inline V madd(V acc, V a, V b) { return _mm256_add_pd(acc, _mm256_mul_pd(a, b)); }
+
+PSK_AVX2 double psk_dot_avx2(const double *a, const double *b, long n) {
+    V s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 = madd(s0, _mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i));
+        s1 = madd(s1, _mm256_loadu_pd(a + i + 4), _mm256_loadu_pd(b + i + 4));
+        s2 = madd(s2, _mm256_loadu_pd(a + i + 8), _mm256_loadu_pd(b + i + 8));
+        s3 = madd(s3, _mm256_loadu_pd(a + i + 12), _mm256_loadu_pd(b + i + 12));
+    }
+    V s = _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3));
+    double l[4];
+    _mm256_storeu_pd(l, s);
+    double t = (l[0] + l[1]) + (l[2] + l[3]);
+    for (; i < n; i++) t += a[i] * b[i];
+    return t;
+}
+
+PSK_AVX2 void psk_axpy_avx2(double alpha, const double *x, double *y, long n) {
+    V va = _mm256_set1_pd(alpha);
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        V y0 = _mm256_add_pd(_mm256_loadu_pd(y + i), _mm256_mul_pd(va, _mm256_loadu_pd(x + i)));
+        V y1 = _mm256_add_pd(_mm256_loadu_pd(y + i + 4), _mm256_mul_pd(va, _mm256_loadu_pd(x + i + 4)));
+        _mm256_storeu_pd(y + i, y0);
+        _mm256_storeu_pd(y + i + 4, y1);
+    }
+    for (; i < n; i++) y[i] += alpha * x[i];
+}
+
+PSK_AVX2 static inline void dot4_accumulate(const double *r0, const double *r1, const double *r2, const double *r3,
+                                            const double *x, long start, long end, V *a) {
+    V a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    for (long i = start; i < end; i += 4) {
+        V xv = _mm256_loadu_pd(x + i);
+        a0 = madd(a0, _mm256_loadu_pd(r0 + i), xv);
+        a1 = madd(a1, _mm256_loadu_pd(r1 + i), xv);
+        a2 = madd(a2, _mm256_loadu_pd(r2 + i), xv);
+        a3 = madd(a3, _mm256_loadu_pd(r3 + i), xv);
+    }
+    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
+}
+
+PSK_AVX2 void psk_dot4_accumulate_avx2(const double *r0, const double *r1, const double *r2, const double *r3,
+                                       const double *x, long start, long end, double *acc) {
+    V a[4];
+    for (int k = 0; k < 4; k++) a[k] = _mm256_loadu_pd(acc + 4 * k);
+    dot4_accumulate(r0, r1, r2, r3, x, start, end, a);
+    for (int k = 0; k < 4; k++) _mm256_storeu_pd(acc + 4 * k, a[k]);
+}
+
+PSK_AVX2 void psk_dot4_avx2(const double *r0, const double *r1, const double *r2, const double *r3,
+                            const double *x, long n, double *out) {
+    V a[4] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd()};
+    long body = n & ~3L;
+    dot4_accumulate(r0, r1, r2, r3, x, 0, body, a);
+    const double *r[4] = {r0, r1, r2, r3};
+    for (int k = 0; k < 4; k++) {
+        double l[4];
+        _mm256_storeu_pd(l, a[k]);
+        double t = (l[0] + l[1]) + (l[2] + l[3]);
+        for (long i = body; i < n; i++) t += r[k][i] * x[i];
+        out[k] = t;
+    }
+}
+
+PSK_AVX2 static inline void axpy4_step(V c0, V c1, V c2, V c3, const double *r0, const double *r1,
+                                       const double *r2, const double *r3, double *y, long j) {
+    V v = _mm256_loadu_pd(y + j);
+    v = madd(v, c0, _mm256_loadu_pd(r0 + j));
+    v = madd(v, c1, _mm256_loadu_pd(r1 + j));
+    v = madd(v, c2, _mm256_loadu_pd(r2 + j));
+    v = madd(v, c3, _mm256_loadu_pd(r3 + j));
+    _mm256_storeu_pd(y + j, v);
+}
+
+PSK_AVX2 void psk_axpy4_avx2(const double *c, const double *r0, const double *r1, const double *r2, const double *r3,
+                             double *y, long n, const double *prefetch, long rowStride, long count) {
+    V c0 = _mm256_set1_pd(c[0]), c1 = _mm256_set1_pd(c[1]), c2 = _mm256_set1_pd(c[2]), c3 = _mm256_set1_pd(c[3]);
+    long i = 0;
+    if (prefetch != NULL) {
+        long lines = count < n ? count : n;
+        for (; i + 8 <= lines; i += 8) {
+            __builtin_prefetch(prefetch + i, 0, 2);
+            __builtin_prefetch(prefetch + rowStride + i, 0, 2);
+            __builtin_prefetch(prefetch + 2 * rowStride + i, 0, 2);
+            __builtin_prefetch(prefetch + 3 * rowStride + i, 0, 2);
+            axpy4_step(c0, c1, c2, c3, r0, r1, r2, r3, y, i);
+            axpy4_step(c0, c1, c2, c3, r0, r1, r2, r3, y, i + 4);
+        }
+    }
+    for (; i + 4 <= n; i += 4) axpy4_step(c0, c1, c2, c3, r0, r1, r2, r3, y, i);
+    for (; i < n; i++) {
+        double v = y[i];
+        v += c[0] * r0[i]; v += c[1] * r1[i]; v += c[2] * r2[i]; v += c[3] * r3[i];
+        y[i] = v;
+    }
+}
+
+/* Swift's min(p, q): q < p ? q : p. */
+static inline double swift_min(double p, double q) { return q < p ? q : p; }
+
+/* The scalar form of one entry of psk_prunadag_step_avx2 (the Swift loop's operations). */
+static inline double prunadag_entry(long i, double *x, const double *g, double *v, double *u,
+                                    const unsigned char *relevant, unsigned char *classes, double lowerFactor,
+                                    int acceptance, int boundedAbove, long *counts) {
+    double xi = x[i], gi = g[i];
+    double vNew = v[i] + gi * gi;
+    double s = -gi / __builtin_sqrt(vNew);
+    double magnitude = __builtin_fabs(xi);
+    double a = lowerFactor * magnitude;
+    int optimisable = relevant[i] != 0;
+    if (!optimisable && acceptance && xi != 0) {
+        int shrinks = (s < 0 && xi > 0) || (s > 0 && xi < 0);
+        double size = __builtin_fabs(s);
+        if (shrinks && a <= size && (!boundedAbove || size <= magnitude)) optimisable = 1;
+    }
+    double xNew;
+    if (optimisable) {
+        xNew = xi + s;
+        v[i] = vNew;
+        if (relevant[i]) classes[i] = 0; else { classes[i] = 1; counts[0] += 1; }
+    } else {
+        double uNew = u[i] + xi * xi;
+        u[i] = uNew;
+        double radius = magnitude / __builtin_sqrt(uNew);
+        double d = swift_min(swift_min(a, radius), magnitude);
+        xNew = xi > 0 ? xi - d : (xi < 0 ? xi + d : xi);
+        classes[i] = 2;
+        counts[1] += 1;
+    }
+    x[i] = xNew;
+    double delta = xNew - xi;
+    return delta * delta;
+}
+
+PSK_AVX2 double psk_prunadag_step_avx2(long n, double *x, const double *g, double *v, double *u,
+                                       const unsigned char *relevant, unsigned char *classes, double lowerFactor,
+                                       int acceptance, int boundedAbove, long *counts) {
+    const V zero = _mm256_setzero_pd();
+    const V sign = _mm256_set1_pd(-0.0);
+    const V lf = _mm256_set1_pd(lowerFactor);
+    const V acceptAll = acceptance ? _mm256_castsi256_pd(_mm256_set1_epi64x(-1)) : zero;
+    const V unbounded = boundedAbove ? zero : _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+    double sum = 0.0;
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        V xi = _mm256_loadu_pd(x + i), gi = _mm256_loadu_pd(g + i);
+        V vi = _mm256_loadu_pd(v + i), ui = _mm256_loadu_pd(u + i);
+        int bytes;
+        __builtin_memcpy(&bytes, relevant + i, 4);
+        V rel = _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_cvtepu8_epi64(_mm_cvtsi32_si128(bytes)), _mm256_setzero_si256()));
+        V vNew = _mm256_add_pd(vi, _mm256_mul_pd(gi, gi));
+        V s = _mm256_div_pd(_mm256_xor_pd(gi, sign), _mm256_sqrt_pd(vNew));
+        V magnitude = _mm256_andnot_pd(sign, xi);
+        V a = _mm256_mul_pd(lf, magnitude);
+        V size = _mm256_andnot_pd(sign, s);
+        V shrinks = _mm256_or_pd(_mm256_and_pd(_mm256_cmp_pd(s, zero, _CMP_LT_OQ), _mm256_cmp_pd(xi, zero, _CMP_GT_OQ)),
+                                 _mm256_and_pd(_mm256_cmp_pd(s, zero, _CMP_GT_OQ), _mm256_cmp_pd(xi, zero, _CMP_LT_OQ)));
+        V acceptable = _mm256_andnot_pd(rel, acceptAll);
+        acceptable = _mm256_and_pd(acceptable, _mm256_cmp_pd(xi, zero, _CMP_NEQ_UQ));
+        acceptable = _mm256_and_pd(acceptable, shrinks);
+        acceptable = _mm256_and_pd(acceptable, _mm256_cmp_pd(a, size, _CMP_LE_OQ));
+        acceptable = _mm256_and_pd(acceptable, _mm256_or_pd(unbounded, _mm256_cmp_pd(size, magnitude, _CMP_LE_OQ)));
+        V optimisable = _mm256_or_pd(rel, acceptable);
+        V xOpt = _mm256_add_pd(xi, s);
+        V uNew = _mm256_add_pd(ui, _mm256_mul_pd(xi, xi));
+        V radius = _mm256_div_pd(magnitude, _mm256_sqrt_pd(uNew));
+        /* min(min(a, radius), magnitude) with Swift's min(p, q) = q < p ? q : p = MINPD(q, p). */
+        V d = _mm256_min_pd(magnitude, _mm256_min_pd(radius, a));
+        V xDec = _mm256_blendv_pd(xi, _mm256_add_pd(xi, d), _mm256_cmp_pd(xi, zero, _CMP_LT_OQ));
+        xDec = _mm256_blendv_pd(xDec, _mm256_sub_pd(xi, d), _mm256_cmp_pd(xi, zero, _CMP_GT_OQ));
+        V xNew = _mm256_blendv_pd(xDec, xOpt, optimisable);
+        _mm256_storeu_pd(x + i, xNew);
+        _mm256_storeu_pd(v + i, _mm256_blendv_pd(vi, vNew, optimisable));
+        _mm256_storeu_pd(u + i, _mm256_blendv_pd(uNew, ui, optimisable));
+        int relBits = _mm256_movemask_pd(rel), optBits = _mm256_movemask_pd(optimisable);
+        int accBits = _mm256_movemask_pd(acceptable);
+        for (int k = 0; k < 4; k++) classes[i + k] = (relBits >> k) & 1 ? 0 : ((optBits >> k) & 1 ? 1 : 2);
+        counts[0] += __builtin_popcount(accBits);
+        counts[1] += 4 - __builtin_popcount(optBits);
+        V delta = _mm256_sub_pd(xNew, xi);
+        double d2[4];
+        _mm256_storeu_pd(d2, _mm256_mul_pd(delta, delta));
+        sum += d2[0]; sum += d2[1]; sum += d2[2]; sum += d2[3];
+    }
+    for (; i < n; i++) sum += prunadag_entry(i, x, g, v, u, relevant, classes, lowerFactor, acceptance, boundedAbove, counts);
+    return sum;
+}
+
+#else  /* not x86-64: no AVX2, psk_vector_uses_avx2() is 0 and the functions below are never called. */
+
+int psk_vector_decide(void) {
+    (void)portable_requested();
+    __atomic_store_n(&psk_vector_state, 0, __ATOMIC_RELAXED);
+    return 0;
+}
+
+double psk_dot_avx2(const double *a, const double *b, long n) { (void)a; (void)b; (void)n; __builtin_trap(); }
+void psk_axpy_avx2(double alpha, const double *x, double *y, long n) { (void)alpha; (void)x; (void)y; (void)n; __builtin_trap(); }
+void psk_dot4_accumulate_avx2(const double *r0, const double *r1, const double *r2, const double *r3,
+                              const double *x, long start, long end, double *acc) {
+    (void)r0; (void)r1; (void)r2; (void)r3; (void)x; (void)start; (void)end; (void)acc; __builtin_trap();
+}
+void psk_dot4_avx2(const double *r0, const double *r1, const double *r2, const double *r3,
+                   const double *x, long n, double *out) {
+    (void)r0; (void)r1; (void)r2; (void)r3; (void)x; (void)n; (void)out; __builtin_trap();
+}
+double psk_prunadag_step_avx2(long n, double *x, const double *g, double *v, double *u,
+                              const unsigned char *relevant, unsigned char *classes, double lowerFactor,
+                              int acceptance, int boundedAbove, long *counts) {
+    (void)n; (void)x; (void)g; (void)v; (void)u; (void)relevant; (void)classes; (void)lowerFactor;
+    (void)acceptance; (void)boundedAbove; (void)counts;
+    __builtin_trap();
+}
+void psk_axpy4_avx2(const double *c, const double *r0, const double *r1, const double *r2, const double *r3,
+                    double *y, long n, const double *prefetch, long rowStride, long count) {
+    (void)c; (void)r0; (void)r1; (void)r2; (void)r3; (void)y; (void)n; (void)prefetch; (void)rowStride; (void)count;
+    __builtin_trap();
+}
+
+#endif
