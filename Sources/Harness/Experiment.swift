@@ -12,6 +12,9 @@ import Solvers
 /// solvers = ["adagrad", "prunadag-v1", ...]        # default: every solver of the registry
 /// runs = 20
 /// pruning = [10, 30, 50, 70, 90]                    # percentages for eps_g, eps_f
+/// [select]                                          # optional: keep problems by property
+/// origin = "A"                                      #   (ProblemQuery's keys)
+/// max_n = 2048
 /// [settings]                                        # overrides of every problem's settings
 /// [quick]                                           # the CI-sized form
 /// runs = 2
@@ -27,9 +30,11 @@ public struct Experiment: Sendable, Equatable {
     public var pruning: [Double]
     /// Raw overrides applied on top of each problem's settings.
     public var settingsOverrides: [String: ParameterValue]
+    /// The `[select]` table: of ``problems``, only those with these properties (default: all).
+    public var select: ProblemQuery = ProblemQuery()
     public var file: String
 
-    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick"]
+    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick", "select"]
     static let quickKeys = ["runs", "settings", "problems", "solvers"]
 
     /// Reads an experiment file; `quick` selects its `[quick]` (CI-sized) form. Solver
@@ -48,6 +53,7 @@ public struct Experiment: Sendable, Equatable {
                            runs: try t.positiveInt("runs", default: 20),
                            pruning: try t.optionalDoubleArray("pruning") ?? [10, 30, 50, 70, 90],
                            settingsOverrides: try t.optionalTable("settings")?.values ?? [:], file: file)
+        if let s = try t.optionalTable("select") { e.select = try ProblemQuery(s) }
         for p in e.pruning where !(0...100).contains(p) { throw t.invalid("pruning", "percentages must lie in [0, 100]") }
         for s in e.solvers { _ = try registry.entry(named: s) }
         if quick, let q = try t.optionalTable("quick") {
