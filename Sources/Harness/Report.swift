@@ -68,7 +68,9 @@ public enum Report {
                 figures.append((problem, file))
             }
         }
-        try save(html(tables: tables, figures: figures, records: records, experiment: experiment), "index.html")
+        let profiles = try Profiles.reportSection(records, directory: directory)
+        files += profiles.files
+        try save(html(tables: tables, figures: figures, records: records, experiment: experiment, extra: profiles.html), "index.html")
         return Output(directory: directory, index: directory + "/index.html", files: files, tables: tables, results: records.count)
     }
 
@@ -330,7 +332,7 @@ public enum Report {
     }
 
     static func html(tables: [Table], figures: [(problem: String, file: String)], records: [RunRecord],
-                     experiment: ExperimentInfo?) -> String {
+                     experiment: ExperimentInfo?, extra: String = "") -> String {
         let prov = records.first?.provenance
         let esc = SVGChart.escape
         let heading = experiment.map { "\($0.name): \($0.title)" } ?? "ProblemSuite report"
@@ -363,7 +365,7 @@ public enum Report {
             if f.problem != current { out += "<h3>\(esc(f.problem))</h3>\n"; current = f.problem }
             out += "<img src=\"\(f.file)\" width=\"480\">\n"
         }
-        return out + "</body></html>\n"
+        return out + extra + "</body></html>\n"
     }
 
     /// One line of the top-level index: an experiment's report and its outcome.
