@@ -83,6 +83,10 @@ public struct Plan: Sendable {
     /// every problem taken, after `select` (which judges the declared instances) (``ProblemEntry/withParameters(_:)``); the tasks, results and
     /// fingerprints then carry the canonical name (`A1[n=8192]`) and the parameters.
     ///
+    /// `perturbations` add, for every problem taken, one problem per perturbation
+    /// (``ProblemEntry/perturbed(by:)``, named `NAME+<label>`), after the problem itself
+    /// unless `includeUnperturbed` is false.
+    ///
     /// `solvers` are names in `registry` (default ``SolverRegistry/standard``; pass your
     /// own to plan solvers of your own beside the suite's), matched ignoring case.
     /// Each task's settings are the problem's (after `settings`) restricted to its
@@ -95,6 +99,7 @@ public struct Plan: Sendable {
                             runs: Int, pruning: [Double], protocolKind: ProtocolKind = .custom,
                             registry: SolverRegistry = .standard, select: ProblemQuery = ProblemQuery(),
                             parameters: [String: ParameterValue] = [:],
+                            perturbations: [Perturbation] = [], includeUnperturbed: Bool = true,
                             settings: (ProblemMetadata) throws -> SolverSettings = { $0.settings }) throws -> Plan {
         guard (1...maxRuns).contains(runs) else {
             throw ProblemSuiteError.invalidRequest("runs = \(runs): must lie in 1...\(maxRuns)")
@@ -116,6 +121,9 @@ public struct Plan: Sendable {
         }
         if !parameters.isEmpty {
             entries = try entries.map { try $0.withParameters(parameters) }
+        }
+        if !perturbations.isEmpty {
+            entries = try entries.flatMap { e in (includeUnperturbed ? [e] : []) + (try perturbations.map { try e.perturbed(by: $0) }) }
         }
         let solverNames = try solvers.map { try registry.entry(named: $0).name }
         // runs ≤ maxRuns and the counts of a catalogue and a registry are small: no overflow.

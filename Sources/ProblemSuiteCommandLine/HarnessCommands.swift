@@ -275,7 +275,8 @@ struct ReproduceCommand: ParsableCommand {
             say("== \(e.name): \(e.title)")
             let plan = try Plan.make(catalogue: catalogue, context: context, problems: e.problems, solvers: e.solvers,
                                      runs: e.runs, pruning: e.pruning, protocolKind: quick ? .quick : .full,
-                                     registry: CommandLineConfiguration.solvers, select: e.select) { try e.settings(for: $0) }
+                                     registry: CommandLineConfiguration.solvers, select: e.select,
+                                     perturbations: e.perturbations, includeUnperturbed: e.includeUnperturbed) { try e.settings(for: $0) }
             for l in plan.leftOut {
                 leftOut.append(l.problem)
                 if case .checksumMismatch = l.reason { mismatch = true }
@@ -404,7 +405,10 @@ struct ReportCommand: ParsableCommand {
                     guard identity == r.fingerprint.problem else {
                         throw CLIError("\(store.path(for: r.key)): the problem \(r.key.problem) is no longer declared as when the result was made (declaration or data changed); run it again")
                     }
-                    problem = try entry.load(context)
+                    // A perturbed result's solution is stored in the original variables:
+                    // measure it on the unperturbed problem.
+                    let loaded = try entry.load(context)
+                    problem = (loaded as? PerturbedProblem)?.original ?? loaded
                     problems = [r.key.problem: problem]
                 }
                 let x = try store.solution(for: r.key, dimension: problem.dimension)

@@ -269,7 +269,20 @@ public struct Catalogue: Sendable {
     /// A name with parameters, `A1[n=8192,m=2048]`, is the instance with those
     /// parameters instead of the declared ones (``LoadTimeParameters``,
     /// ``ProblemEntry/withParameters(_:)``).
+    ///
+    /// A name with perturbations, `A1+noise:r0.01`, is the instance under them
+    /// (``Perturbation/label``, ``ProblemEntry/perturbed(by:)``).
     public func entry(named name: String) throws -> ProblemEntry {
+        if let plus = name.firstIndex(of: "+") {
+            var entry = try self.entry(named: String(name[..<plus]))
+            for label in name[name.index(after: plus)...].split(separator: "+", omittingEmptySubsequences: false) {
+                guard let p = Perturbation(label: String(label)) else {
+                    throw ProblemSuiteError.invalidRequest("problem name \(name): '\(label)' is not a perturbation (labels: permutation, orthogonal:signs|haar|auto, noise:r<level>|a<level>, scaling:<c>, start:<level>)")
+                }
+                entry = try entry.perturbed(by: p)
+            }
+            return entry
+        }
         let (base, parameters) = try LoadTimeParameters.split(name)
         if !parameters.isEmpty { return try entry(named: base).withParameters(parameters) }
         let key = name.uppercased()
