@@ -117,7 +117,9 @@ public enum Profiles {
                 if let right, let last = s.points.last, last.x < right { s.points.append((right, last.y)) }
                 return s
             }
-            return SVGChart(title: title, xLabel: xLabel, yLabel: yLabel, series: extended)
+            var chart = SVGChart(title: title, xLabel: xLabel, yLabel: yLabel, series: extended)
+            if kind != .logRatio { chart.yRange = (0, 1) }
+            return chart
         }
     }
 
