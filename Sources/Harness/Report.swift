@@ -328,6 +328,10 @@ public enum Report {
             lines.append("Pruning levels (%): \(grouped { $0.fingerprint.pruning.map { Cell.format($0) }.joined(separator: ", ") }).")
         }
         if let e = experiment, !e.overrides.isEmpty { lines.append("Settings overridden by the experiment: \(e.overrides.joined(separator: ", ")).") }
+        if let p = experiment?.select, !p.isEmpty { lines.append("Problems selected by: \(p.joined(separator: ", ")).") }
+        if let p = experiment?.perturbations, !p.isEmpty {
+            lines.append("Perturbed problems (NAME+label; measured in the original variables): \(p.joined(separator: "; ")).")
+        }
         return lines
     }
 

@@ -293,7 +293,9 @@ struct ReproduceCommand: ParsableCommand {
             let directory = root + "/" + e.name
             let info = ExperimentInfo(name: e.name, title: e.title, file: e.file, protocolKind: quick ? .quick : .full, runs: e.runs,
                                       pruning: e.pruning, problems: e.problems, solvers: e.solvers, overrides: e.overrideLines,
-                                      leftOut: plan.leftOut.map(\.message), select: e.select.isEmpty ? nil : e.select.pairs)
+                                      leftOut: plan.leftOut.map(\.message), select: e.select.isEmpty ? nil : e.select.pairs,
+                                      perturbations: e.perturbations.isEmpty ? nil
+                                          : e.perturbations.map { "\($0.label): \($0.description)" } + (e.includeUnperturbed ? [] : ["(the problems as declared are not run)"]))
             try info.write(to: directory)
             preload(plan, context: context)
             let summary = try execution.execute(plan, context: context, into: directory)

@@ -88,6 +88,8 @@ final class PerturbationTests: XCTestCase {
         XCTAssertEqual(e.name, "A1+noise:r0.01+permutation")
         XCTAssertEqual(e.metadata.parameters["perturbation"], .array([.string("noise:r0.01"), .string("permutation")]))
         for p in all + [.gradientNoise(level: 0.25, relative: false)] { XCTAssertEqual(Perturbation(label: p.label), p) }
+        // A '+' inside the parameters is not a perturbation.
+        XCTAssertEqual(try c.entry(named: "A4[log10_range=1e+0]+permutation").name, "A4[log10_range=1.0]+permutation")
         XCTAssertThrowsError(try c.entry(named: "A1+rotate")) { XCTAssert("\($0)".contains("'rotate' is not a perturbation"), "\($0)") }
         XCTAssertThrowsError(try c.entry(named: "A1[n=2048,m=256]").perturbed(by: .orthogonal(.haar))) {
             XCTAssert("\($0)".contains("Haar rotation of n = 2048") && "\($0)".contains("signs"), "\($0)")

@@ -273,7 +273,9 @@ public struct Catalogue: Sendable {
     /// A name with perturbations, `A1+noise:r0.01`, is the instance under them
     /// (``Perturbation/label``, ``ProblemEntry/perturbed(by:)``).
     public func entry(named name: String) throws -> ProblemEntry {
-        if let plus = name.firstIndex(of: "+") {
+        // Perturbations follow the name and its parameters (`A1[s=1e+1]+permutation`).
+        let afterParameters = name.lastIndex(of: "]").map { name.index(after: $0) } ?? name.startIndex
+        if let plus = name[afterParameters...].firstIndex(of: "+") {
             var entry = try self.entry(named: String(name[..<plus]))
             for label in name[name.index(after: plus)...].split(separator: "+", omittingEmptySubsequences: false) {
                 guard let p = Perturbation(label: String(label)) else {
