@@ -58,6 +58,13 @@ public struct ProblemMetadata: Codable, Sendable, Equatable {
                               origin: origin, variables: dimension).description
     }
 
+    /// The former form, whose 4th character was a "degree" (`2`, `X`): it now writes
+    /// the scheme's derivative order (1) and ignores `degree`.
+    @available(*, deprecated, message: "the 4th character is the derivative order provided; use classify(objective:origin:dimension:)")
+    public static func classify(objective: Character, degree: Character, origin: Character, dimension: Int) -> String {
+        classify(objective: objective, origin: origin, dimension: dimension)
+    }
+
     /// ``classification`` parsed (nil if it does not follow the scheme, which a family of
     /// another package may not).
     public var classificationFields: ProblemClassification? { try? ProblemClassification.parse(classification) }
