@@ -113,9 +113,19 @@ let package = Package(
             sources: ["DataManifestFile.swift"],
             resources: [.copy("datasets.toml")]
         ),
+        // Plumbing shared inside the package (`package` access: gzip, sha256, TOML and
+        // decimal parsing, line blocks, name suggestions) and the few public value types
+        // every module speaks (ProblemSuiteError, ParameterValue/ParameterTable,
+        // SizeLimits), which `ProblemSuite` re-exports. Not a product: importers see it only
+        // through `import ProblemSuite`.
+        .target(
+            name: "_ProblemSuiteSupport",
+            dependencies: ["TOMLKit", "CZlib"],
+            swiftSettings: numericalSwiftSettings
+        ),
         .target(
             name: "ProblemSuite",
-            dependencies: ["TOMLKit", "CZlib", "CSparseKernels", "ProblemSuiteProblemFiles", "ProblemSuiteDataManifest"],
+            dependencies: ["_ProblemSuiteSupport", "CZlib", "CSparseKernels", "ProblemSuiteProblemFiles", "ProblemSuiteDataManifest"],
             swiftSettings: numericalSwiftSettings
         ),
         // The dense-product micro-kernel (AVX2 + FMA chosen at run time, portable C otherwise).

@@ -19,10 +19,10 @@ final class TraceObserver: SolverObserver {
     func observe(_ record: IterationRecord) {
         guard record.iteration % every == 0 || record.stopReason != nil else { return }
         if let last = points.last, last.k == record.iteration { return }
-        let f = problem.value(at: record.iterate)
+        let f = problem.value(at: record.iterateBuffer)
         let step = record.previousStep
         points.append(TracePoint(k: record.iteration, gradientNorm: record.gradientNorm, f: f,
-                                 sparsity: Pruning.sparsity(record.iterate, threshold: threshold),
+                                 sparsity: Pruning.sparsity(record.iterateBuffer, threshold: threshold),
                                  relevant: step?.relevant, acceptable: step?.acceptable, decreasable: step?.decreasable))
     }
 }

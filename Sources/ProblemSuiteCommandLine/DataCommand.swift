@@ -104,7 +104,12 @@ struct DataVerifyCommand: ParsableCommand {
 struct DataFetchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
-        abstract: "Download a data set from its official URL, verify its sha256, and write it atomically.")
+        abstract: "Download a data set from its official URL, verify its sha256, and write it atomically.",
+        discussion: """
+        A file the manifest builds by a conversion (REGED0, MOLECULE) is made from the official files: \
+        downloaded, unpacked (zip, .Z or gzip), checked against their sha256 when recorded, converted to \
+        LIBSVM and checked against the manifest's sha256 before it is written. See docs/data.md.
+        """)
 
     @OptionGroup var options: DataOptions
     @Argument(help: "The data set's name in the manifest (see `problemsuite data list`).") var name: String

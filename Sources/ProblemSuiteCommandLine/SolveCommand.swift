@@ -152,8 +152,8 @@ final class TraceWriter: SolverObserver {
         }
         let k = record.iteration
         let wantsValue = k % recordEvery == 0 || record.stopReason != nil
-        let f = wantsValue ? "\(problem.value(at: record.iterate))" : ""
-        let sparsity = SolverRun.sparsityPercentage(record.iterate, threshold: threshold)
+        let f = wantsValue ? "\(problem.value(at: record.iterateBuffer))" : ""
+        let sparsity = SolverRun.sparsityPercentage(record.iterateBuffer, threshold: threshold)
         let row = "\(k),\(record.gradientNorm),\(f),\(sparsity)"
         if record.stopReason != nil {
             buffer += row + ",,,,,\n"

@@ -85,21 +85,54 @@ public struct StepSummary: Sendable, Equatable, Codable {
 /// A solver that stops without taking a step (Frank-Wolfe when ĝ = 0) sends a last record
 /// with the same k as the one before, now carrying the stop reason.
 ///
-/// The buffers are the solver's own and are valid only during the observer call: copy
-/// what you keep. The harness computes f(x_k), sparsity, etc. from them itself.
+/// x_k and g_k are the solver's own storage, lent to the observer for the duration of
+/// the call as read-only spans (``withIterate(_:)``, ``withGradient(_:)``): copy what you
+/// keep (``iterateArray``, ``gradientArray``). No pointer crosses this boundary; the
+/// harness's own observers read the same storage through package-internal accessors.
 public struct IterationRecord {
     /// k, the index of the iterate x_k.
     public var iteration: Int
     /// ‖g_k‖₂.
     public var gradientNorm: Double
-    /// x_k (borrowed).
-    public var iterate: UnsafeBufferPointer<Double>
-    /// g_k = ∇f(x_k) (borrowed).
-    public var gradient: UnsafeBufferPointer<Double>
+    /// x_k (borrowed; the package's fast paths only).
+    package var iterateBuffer: UnsafeBufferPointer<Double>
+    /// g_k = ∇f(x_k) (borrowed; the package's fast paths only).
+    package var gradientBuffer: UnsafeBufferPointer<Double>
     /// Iteration k − 1, which produced x_k (step norm, |R|, |A|, |D|, alpha); `nil` for k = 0.
     public var previousStep: StepSummary?
     /// Set on the last record of a run.
     public var stopReason: StopReason?
+
+    package init(iteration: Int, gradientNorm: Double, iterate: UnsafeBufferPointer<Double>,
+                 gradient: UnsafeBufferPointer<Double>, previousStep: StepSummary?, stopReason: StopReason?) {
+        self.iteration = iteration
+        self.gradientNorm = gradientNorm
+        self.iterateBuffer = iterate
+        self.gradientBuffer = gradient
+        self.previousStep = previousStep
+        self.stopReason = stopReason
+    }
+
+    /// The dimension n of x_k and g_k.
+    public var dimension: Int { iterateBuffer.count }
+
+    /// Calls `body` with x_k, read-only; the span is valid during the call only.
+    public func withIterate<R, E: Error>(_ body: (Span<Double>) throws(E) -> R) throws(E) -> R {
+        try body(iterateBuffer.span)
+    }
+
+    /// Calls `body` with g_k = ∇f(x_k), read-only; the span is valid during the call only.
+    public func withGradient<R, E: Error>(_ body: (Span<Double>) throws(E) -> R) throws(E) -> R {
+        try body(gradientBuffer.span)
+    }
+
+    /// A copy of x_k.
+    /// - Complexity: O(n), one allocation.
+    public var iterateArray: [Double] { Array(iterateBuffer) }
+
+    /// A copy of g_k.
+    /// - Complexity: O(n), one allocation.
+    public var gradientArray: [Double] { Array(gradientBuffer) }
 }
 
 /// Receives the records of a run (see ``SolverRun``). Observers may evaluate the problem

@@ -111,6 +111,121 @@ final class DataCommandTests: XCTestCase {
         XCTAssertTrue(out2.contains("1 ok"), out2)
     }
 
+    /// A manifest whose one file is converted from official sources served by `baseURL`.
+    private func writeConvertManifest(name: String, convert: String, sha: String, content: String, rows: Int, columns: Int,
+                                      sources: [(role: String, file: String, member: String?, sha: String?)],
+                                      baseURL: String) throws -> String {
+        let sourceTables = sources.map { s in
+            "[[dataset.file.source]]\nrole = \"\(s.role)\"\nurl = \"\(baseURL)/\(s.file)\"\n"
+                + (s.member.map { "member = \"\($0)\"\n" } ?? "") + (s.sha.map { "sha256 = \"\($0)\"\n" } ?? "")
+        }.joined()
+        return try dir.write("convert-\(name).toml", text: """
+        [[dataset]]
+        name = "\(name)"
+        task = "binary-classification"
+        page = "http://example.org/"
+        citation = "none"
+        [[dataset.file]]
+        path = "\(name).gz"
+        url = "http://example.org/"
+        convert = "\(convert)"
+        sha256 = "\(sha)"
+        content_sha256 = ["\(content)"]
+        format = "libsvm"
+        rows = \(rows)
+        columns = \(columns)
+        \(sourceTables)
+        """)
+    }
+
+    /// Official-layout fixtures (a REGED-like zip of data and targets, a Musk-like zip
+    /// holding a `.Z`) served by the local server, converted by `data fetch`, compared
+    /// with the expected LIBSVM text; broken downloads fail naming the file, and leave
+    /// nothing behind.
+    func testFetchConvertsOfficialFilesFromALoopbackServer() throws {
+        let served = try TemporaryDirectory(prefix: "datacmd-official")
+        defer { served.remove() }
+        let regedText = "-1 1:206 3:85\n+1 2:7\n-1 1:12 2:999 3:4\n"
+        let (regedData, regedTargets) = ArchiveFixtures.regedOfficialFiles(fromLIBSVM: regedText, columns: 3)
+        XCTAssertEqual(String(decoding: regedData, as: UTF8.self), "206 0 85 \n0 7 0 \n12 999 4 \n")
+        try served.write("reged_text.zip", bytes: ArchiveFixtures.zip([
+            .init(name: "reged/", bytes: [], deflate: false),
+            .init(name: "reged/toy_train.data", bytes: regedData), .init(name: "reged/toy_train.targets", bytes: regedTargets)]))
+        let muskText = "+1 1:42 2:-198 4:11\n-1 2:5 3:-7\n"
+        let muskData = ArchiveFixtures.muskOfficialFile(fromLIBSVM: muskText, columns: 4)
+        let muskZip = try ArchiveFixtures.zip([.init(name: "clean1.info", bytes: Array("about".utf8)),
+                                               .init(name: "clean1.data.Z", bytes: ArchiveFixtures.unixCompress(muskData), deflate: false)])
+        try served.write("musk.zip", bytes: muskZip)
+        try served.write("musk-cut.zip", bytes: Array(muskZip.prefix(muskZip.count - 30)))
+        try served.write("garbage.zip", bytes: try ArchiveFixtures.zip([.init(name: "clean1.data.Z", bytes: [0x1f, 0x9d, 0x90, 0xff, 0x01, 7, 7, 7])]))
+        let server: LocalHTTPServer
+        do { server = try LocalHTTPServer(directory: served.path) } catch { throw XCTSkip("no local HTTP server: \(error)") }
+        defer { server.stop() }
+        let data = try TemporaryDirectory(prefix: "datacmd-data")
+        defer { data.remove() }
+
+        func digests(_ text: String) throws -> (String, String) {
+            (SHA256.hexDigest(of: try GzipWriter.compress(Array(text.utf8), level: 9, memoryLevel: 9)), SHA256.hexDigest(of: Array(text.utf8)))
+        }
+        let (rSha, rContent) = try digests(regedText)
+        let reged = try writeConvertManifest(
+            name: "toyreged", convert: "reged-libsvm", sha: rSha, content: rContent, rows: 3, columns: 3,
+            sources: [("data", "reged_text.zip", "toy_train.data", SHA256.hexDigest(of: regedData)),
+                      ("targets", "reged_text.zip", "toy_train.targets", SHA256.hexDigest(of: regedTargets))],
+            baseURL: server.baseURL)
+        var (status, out, err) = try run(["data", "fetch", "toyreged", "--manifest", reged, "--data-dir", data.path])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("toy_train.data): sha256 ok") && out.contains("converted (reged-libsvm); sha256 ok"), out)
+        XCTAssertEqual(try GzipReader.readAll(path: data.file("toyreged.gz")), Array(regedText.utf8))
+        (status, out, _) = try run(["data", "verify", "--manifest", reged, "--data-dir", data.path])
+        XCTAssertEqual(status, 0, out)
+        XCTAssertTrue(out.contains("1 ok, 0 failed"), out)
+
+        let (mSha, mContent) = try digests(muskText)
+        let musk = try writeConvertManifest(name: "toymusk", convert: "musk-libsvm", sha: mSha, content: mContent, rows: 2, columns: 4,
+                                            sources: [("data", "musk.zip", "clean1.data.Z", nil)], baseURL: server.baseURL)
+        (status, out, err) = try run(["data", "fetch", "toymusk", "--manifest", musk, "--data-dir", data.path])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertEqual(try GzipReader.readAll(path: data.file("toymusk.gz")), Array(muskText.utf8))
+
+        // Failures: nothing is written, no temporary file or folder is left.
+        func failsCleanly(_ manifest: String, _ name: String, _ expected: [String], line: UInt = #line) throws {
+            let before = try FileManager.default.contentsOfDirectory(atPath: data.path).sorted()
+            let (status, _, err) = try run(["data", "fetch", name, "--manifest", manifest, "--data-dir", data.path, "--force"])
+            XCTAssertNotEqual(status, 0, line: line)
+            for e in expected { XCTAssertTrue(err.contains(e), "\(e) not in: \(err)", line: line) }
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: data.path).sorted(), before, line: line)
+        }
+        try FileManager.default.removeItem(atPath: data.file("toymusk.gz"))
+        // A truncated archive.
+        try failsCleanly(try writeConvertManifest(name: "toymusk", convert: "musk-libsvm", sha: mSha, content: mContent, rows: 2, columns: 4,
+                                                  sources: [("data", "musk-cut.zip", "clean1.data.Z", nil)], baseURL: server.baseURL),
+                         "toymusk", ["musk-cut.zip: not a readable zip archive"])
+        // Garbage LZW inside a good archive.
+        try failsCleanly(try writeConvertManifest(name: "toymusk", convert: "musk-libsvm", sha: mSha, content: mContent, rows: 2, columns: 4,
+                                                  sources: [("data", "garbage.zip", "clean1.data.Z", nil)], baseURL: server.baseURL),
+                         "toymusk", ["garbage.zip (clean1.data.Z): corrupt .Z (compress) data"])
+        // A member the archive does not hold; a missing download.
+        try failsCleanly(try writeConvertManifest(name: "toymusk", convert: "musk-libsvm", sha: mSha, content: mContent, rows: 2, columns: 4,
+                                                  sources: [("data", "musk.zip", "clean2.data.Z", nil)], baseURL: server.baseURL),
+                         "toymusk", ["no entry 'clean2.data.Z'", "clean1.data.Z"])
+        try failsCleanly(try writeConvertManifest(name: "toymusk", convert: "musk-libsvm", sha: mSha, content: mContent, rows: 2, columns: 4,
+                                                  sources: [("data", "absent.zip", "clean1.data.Z", nil)], baseURL: server.baseURL),
+                         "toymusk", ["absent.zip failed"])
+        // An official file with another sha256 than the manifest's.
+        try failsCleanly(try writeConvertManifest(
+            name: "toyreged", convert: "reged-libsvm", sha: rSha, content: rContent, rows: 3, columns: 3,
+            sources: [("data", "reged_text.zip", "toy_train.data", String(repeating: "0", count: 64)),
+                      ("targets", "reged_text.zip", "toy_train.targets", nil)], baseURL: server.baseURL),
+                         "toyreged", ["the official data file has sha256 \(SHA256.hexDigest(of: regedData)), expected 0000", "toyreged.gz was not written"])
+        // A conversion result that is not the recorded one (the present good file is kept).
+        try failsCleanly(try writeConvertManifest(name: "toyreged", convert: "reged-libsvm", sha: mSha, content: mContent, rows: 3, columns: 3,
+                                                  sources: [("data", "reged_text.zip", "toy_train.data", nil),
+                                                            ("targets", "reged_text.zip", "toy_train.targets", nil)], baseURL: server.baseURL),
+                         "toyreged", ["conversion of the official files gave sha256 \(rSha)", "expected \(mSha)", "was not written"])
+        XCTAssertEqual(try GzipReader.readAll(path: data.file("toyreged.gz")), Array(regedText.utf8))
+    }
+
     /// `data verify` on the real data directory, when it is found (as the CLI finds it).
     func testVerifyPassesOnTheRealDataDirectory() throws {
         guard let data = testDataDirectory(containing: "SHA256SUMS") else {

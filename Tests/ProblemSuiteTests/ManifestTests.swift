@@ -57,7 +57,14 @@ final class ManifestTests: XCTestCase {
         let gisette = try manifest.dataSet(named: "GISETTE")
         XCTAssertNotNil(gisette.note)
         XCTAssertTrue(manifest.obtainHint(forPath: "gisette/gisette_train.data").contains("data fetch gisette"))
-        XCTAssertTrue(manifest.obtainHint(forPath: "reged0.gz").contains("cannot be downloaded"))
+        // REGED0 and MOLECULE are built from their official files by `data fetch`.
+        for (path, name) in [("reged0.gz", "reged0"), ("molecule.gz", "molecule")] {
+            XCTAssertTrue(manifest.obtainHint(forPath: path).contains("data fetch \(name)"), manifest.obtainHint(forPath: path))
+            let file = try XCTUnwrap(manifest.entry(forPath: path)?.file)
+            XCTAssertNotNil(file.conversion, path)
+            XCTAssertEqual(file.contentSHA256.count, 1, path)
+            XCTAssertTrue(!file.sources.isEmpty && file.sources.allSatisfy { $0.url.hasPrefix("http") }, path)
+        }
         // Every problem file path of the classification family is in the manifest.
         let catalogue = try Catalogue.standard()
         for e in catalogue.entries { for f in e.requiredFiles { XCTAssertNotNil(manifest.entry(forPath: f), f) } }

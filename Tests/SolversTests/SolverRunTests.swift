@@ -33,6 +33,36 @@ final class SolverRunTests: XCTestCase {
         }
     }
 
+    /// An observer written with the public API only: x_k and g_k come as spans, lent for
+    /// the call; what it computes from them equals what the copies give, bit for bit.
+    func testObserversReadSpansWithoutPointers() throws {
+        final class SpanObserver: SolverObserver {
+            let problem: any SmoothProblem
+            var values: [Double] = [], norms: [Double] = [], reported: [Double] = [], copies: [[Double]] = []
+            init(problem: any SmoothProblem) { self.problem = problem }
+            func observe(_ record: IterationRecord) {
+                values.append(record.withIterate { problem.uncountedValue(at: $0) })
+                norms.append(record.withGradient { g in
+                    var s = 0.0
+                    for i in g.indices { s += g[i] * g[i] }
+                    return s.squareRoot()
+                })
+                reported.append(record.gradientNorm)
+                XCTAssertEqual(record.dimension, problem.dimension)
+                copies.append(record.iterateArray)
+            }
+        }
+        let problem = try TestProblems.randomLeastSquares(n: 64, m: 16, s: 4)
+        let observer = SpanObserver(problem: problem)
+        let solver = try SolverRegistry.make("prunadag-v3", settings: testSettings(nR: 4, eps: 0, kmax: 5))
+        let result = try SolverRun.run(solver, on: problem, from: problem.startingPoint(run: 0), observer: observer)
+        XCTAssertEqual(observer.values.count, 6)
+        XCTAssertEqual(observer.values, observer.copies.map { problem.uncountedValue(at: $0.span) })
+        XCTAssertEqual(observer.copies.last, result.x)
+        for (norm, expected) in zip(observer.norms, observer.reported) { XCTAssertEqual(norm, expected, accuracy: 1e-12 * expected) }
+        XCTAssertEqual(result.valueEvaluations, 0, "the observer's evaluations are not the solver's")
+    }
+
     func testStopsAtToleranceAndAtZeroIterations() throws {
         let problem = try TestProblems.randomLeastSquares(n: 64, m: 16, s: 4)
         let x0 = problem.startingPoint(run: 0)

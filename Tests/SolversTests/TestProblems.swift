@@ -32,7 +32,7 @@ final class RecordingObserver: SolverObserver {
 
     func observe(_ record: IterationRecord) {
         entries.append(Entry(iteration: record.iteration, gradientNorm: record.gradientNorm,
-                             x: Array(record.iterate), g: Array(record.gradient),
+                             x: record.iterateArray, g: record.gradientArray,
                              previousStep: record.previousStep, stopReason: record.stopReason))
         onRecord?(record)
     }

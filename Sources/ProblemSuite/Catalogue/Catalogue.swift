@@ -264,7 +264,7 @@ public struct Catalogue: Sendable {
 
     /// The entry called `name` (or with that alias), ignoring case.
     /// - Throws: the declaration's own error if `name` was rejected (``rejected``), else
-    ///   ``ProblemSuiteError/unknownProblem(name:suggestions:)`` with the closest names.
+    ///   `ProblemSuiteError/unknownProblem(name:suggestions:)` with the closest names.
     ///
     /// A name with parameters, `A1[n=8192,m=2048]`, is the instance with those
     /// parameters instead of the declared ones (``LoadTimeParameters``,

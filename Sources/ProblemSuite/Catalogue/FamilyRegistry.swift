@@ -27,7 +27,7 @@ public enum FamilyRegistry {
 
     /// Checks that no two of `families` share an identifier (a file naming it would be
     /// ambiguous).
-    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` naming the identifier.
+    /// - Throws: `ProblemSuiteError/invalidRequest(_:)` naming the identifier.
     public static func validate(_ families: [any ProblemFamily.Type]) throws {
         var seen = Set<String>()
         for f in families where !seen.insert(f.identifier).inserted {

@@ -17,7 +17,7 @@ public enum LoadTimeParameters {
 
     /// Splits `A1[n=8192,m=2048]` into `A1` and its parameters; a name without brackets
     /// has none.
-    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` for an unbalanced bracket, a
+    /// - Throws: `ProblemSuiteError/invalidRequest(_:)` for an unbalanced bracket, a
     ///   pair without `=`, an empty key or value, a key given twice, or more than
     ///   ``maxCount`` pairs.
     public static func split(_ name: String) throws -> (base: String, parameters: [String: ParameterValue]) {
@@ -34,7 +34,7 @@ public enum LoadTimeParameters {
         return (base, try pairs(inner.split(separator: ",", omittingEmptySubsequences: false).map(String.init), what: "problem name \(name)"))
     }
 
-    /// Reads `key=value` pairs (``ParameterValue/literal(_:)`` values).
+    /// Reads `key=value` pairs (`ParameterValue/literal(_:)` values).
     /// - Throws: as ``split(_:)``, naming `what`.
     public static func pairs(_ items: [String], what: String) throws -> [String: ParameterValue] {
         guard items.count <= maxCount else { throw ProblemSuiteError.invalidRequest("\(what): more than \(maxCount) parameters") }
@@ -75,9 +75,9 @@ extension ParameterValue {
 extension ProblemEntry {
     /// This instance with `parameters` replacing the declared ones (sizes on demand; see
     /// ``LoadTimeParameters``). An empty table returns the entry itself.
-    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` when the entry was not read
+    /// - Throws: `ProblemSuiteError/invalidRequest(_:)` when the entry was not read
     ///   from a problem file (no declaration to re-validate);
-    ///   ``ProblemSuiteError/invalidParameter(file:context:key:value:reason:)`` for a key
+    ///   `ProblemSuiteError/invalidParameter(file:context:key:value:reason:)` for a key
     ///   the family does not have (with the closest), or a value the family rejects.
     public func withParameters(_ parameters: [String: ParameterValue]) throws -> ProblemEntry {
         guard !parameters.isEmpty else { return self }

@@ -50,7 +50,7 @@ public struct ProblemClassification: Sendable, Hashable, CustomStringConvertible
 
     /// Parses `XXXr-XY-n-m` (with or without S2MPJ's `X-C` prefix). Letters outside the
     /// scheme, a derivative order outside 0...2 and a malformed count are errors.
-    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` naming the string and the field.
+    /// - Throws: `ProblemSuiteError/invalidRequest(_:)` naming the string and the field.
     public static func parse(_ text: String) throws -> ProblemClassification {
         var parts = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         if parts.count == 5 && parts[0].count == 1 { parts.removeFirst() }

@@ -18,7 +18,7 @@ public protocol ProblemFamily: Sendable {
     static var instanceKeys: [String] { get }
     /// Validates one declared instance and returns its catalogue entry. Must not do
     /// expensive work (that belongs in the entry's loader).
-    /// - Throws: ``ProblemSuiteError/invalidParameter(file:context:key:value:reason:)``.
+    /// - Throws: `ProblemSuiteError/invalidParameter(file:context:key:value:reason:)`.
     static func entry(for declaration: InstanceDeclaration) throws -> ProblemEntry
 }
 
@@ -102,8 +102,8 @@ public struct ProblemEntry: Sendable {
     /// anything from real data should use instead of ``load``.
     /// - Returns: the problem and the sha256 of each data file (relative path → digest;
     ///   empty for generated problems), for provenance.
-    /// - Throws: ``ProblemSuiteError/missingData(problem:file:hint:)``,
-    ///   ``ProblemSuiteError/dataMismatch(file:reason:)`` (unless `context.checksums` is
+    /// - Throws: `ProblemSuiteError/missingData(problem:file:hint:)`,
+    ///   `ProblemSuiteError/dataMismatch(file:reason:)` (unless `context.checksums` is
     ///   `.allowMismatch`), or the loader's errors.
     public func loadVerified(_ context: LoadContext) throws -> (problem: any SmoothProblem, digests: [String: String]) {
         let digests = try DataIntegrity.digests(of: self, context: context)

@@ -66,7 +66,7 @@ public struct ProblemQuery: Sendable, Equatable {
     public var isEmpty: Bool { self == ProblemQuery() }
 
     /// Reads a query from a table (an experiment's `[select]`, or `--select` pairs).
-    /// - Throws: ``ProblemSuiteError/invalidParameter(file:context:key:value:reason:)``
+    /// - Throws: `ProblemSuiteError/invalidParameter(file:context:key:value:reason:)`
     ///   naming the file, the table and the key, for an unknown key (with the closest),
     ///   a value of the wrong type, a letter outside the scheme, a negative bound or an
     ///   empty range.
@@ -111,7 +111,7 @@ public struct ProblemQuery: Sendable, Equatable {
     }
 
     /// Reads `key=value` pairs (the command line's `--select`), each value read by
-    /// ``ParameterValue/literal(_:)`` (integer, number, boolean, else string).
+    /// `ParameterValue/literal(_:)` (integer, number, boolean, else string).
     /// - Throws: a pair without `=`, or the table's errors (``init(_:)``), naming
     ///   `option` as the file.
     public init(pairs: [String], option: String = "--select") throws {

@@ -52,7 +52,7 @@ public struct SolverSettings: Codable, Sendable, Equatable {
     ///   value outside any declaration of its key. `nil` (a catalogue that knows no
     ///   solvers) accepts any valid key with a finite number, a boolean or a string, to
     ///   be checked when a solver resolves it.
-    /// - Throws: ``ProblemSuiteError/invalidParameter(file:context:key:value:reason:)``
+    /// - Throws: `ProblemSuiteError/invalidParameter(file:context:key:value:reason:)`
     ///   for an unknown key or a value of the wrong type or range.
     public func applying(_ table: ParameterTable, declared: [SolverParameter]? = nil) throws -> SolverSettings {
         var s = self
@@ -126,7 +126,7 @@ public struct SolverSettings: Codable, Sendable, Equatable {
     /// The values of a solver's declared parameters: the one written in the files, or
     /// the declaration's default. Keys the solver does not declare are ignored (they
     /// belong to other solvers).
-    /// - Throws: ``ProblemSuiteError/invalidParameter(file:context:key:value:reason:)``
+    /// - Throws: `ProblemSuiteError/invalidParameter(file:context:key:value:reason:)`
     ///   naming where the value was written, when it is outside the declaration's domain.
     public func resolving(_ declared: [SolverParameter]) throws -> SolverParameterValues {
         var out: [String: ParameterValue] = [:]

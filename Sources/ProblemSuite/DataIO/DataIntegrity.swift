@@ -8,7 +8,7 @@ import Darwin
 
 /// What a load does when a data file's checksum is not the manifest's.
 public enum ChecksumPolicy: String, Sendable, Codable {
-    /// Default: refuse to load (``ProblemSuiteError/dataMismatch(file:reason:)``).
+    /// Default: refuse to load (`ProblemSuiteError/dataMismatch(file:reason:)`).
     case verify
     /// Load anyway (`--allow-checksum-mismatch`): for a deliberately modified copy.
     case allowMismatch

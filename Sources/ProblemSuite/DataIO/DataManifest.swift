@@ -21,7 +21,13 @@ import Foundation
 /// rows = 32561                  # shape: rows/columns, or dimensions = [...] for idx
 /// columns = 123
 /// labels = { "-1" = 24720, "+1" = 7841 }   # optional label counts
-/// fetch = false                 # optional: url is a page, the file needs a conversion
+/// fetch = false                 # optional: url is a page, the file cannot be downloaded
+/// convert = "reged-libsvm"      # optional: built from official files (DataConversion)
+/// [[dataset.file.source]]       # with convert: one per official file the conversion reads
+/// role = "data"                 # the conversion's role (DataConversion.roles)
+/// url = "http://.../x.zip"      # official address: a zip, a .Z, a .gz or the plain file
+/// member = "x_train.data"       # optional: the entry inside a zip (whole name or last component)
+/// sha256 = "..."                # optional: of the official file once unpacked
 /// ```
 public struct DataManifest: Sendable {
     /// File formats the suite reads.
@@ -41,8 +47,13 @@ public struct DataManifest: Sendable {
         public var dimensions: [Int]?
         /// Expected count per label (labels written as in the file, e.g. "+1").
         public var labelCounts: [String: Int]
-        /// Whether `url` serves this file (or its uncompressed content) directly.
+        /// Whether `data fetch` can obtain this file: `url` serves it (or its
+        /// uncompressed content) directly, or it is converted from official sources.
         public var fetchable: Bool
+        /// The conversion that builds this file from ``sources`` (nil: downloaded as is).
+        public var conversion: DataConversion? = nil
+        /// The official files the conversion reads.
+        public var sources: [Source] = []
 
         /// "32561 x 123" or "60000 x 28 x 28".
         public var shapeDescription: String {
@@ -51,6 +62,18 @@ public struct DataManifest: Sendable {
             if let rows { return "\(rows)" }
             return "-"
         }
+    }
+
+    /// One official file a conversion reads (`[[dataset.file.source]]`).
+    public struct Source: Sendable, Equatable {
+        /// The conversion's name for it (``DataConversion/roles``).
+        public var role: String
+        /// The official download address (the file itself, or a zip, `.Z` or `.gz` holding it).
+        public var url: String
+        /// The entry to take from a zip (nil: the archive must hold exactly one file).
+        public var member: String?
+        /// sha256 of the unpacked file, when known; the download is refused otherwise.
+        public var sha256: String?
     }
 
     /// One data set.
@@ -72,7 +95,8 @@ public struct DataManifest: Sendable {
 
     static let dataSetKeys = ["name", "task", "description", "page", "citation", "licence", "note", "file"]
     static let fileKeys = ["path", "url", "sha256", "content_sha256", "format", "rows", "columns",
-                           "dimensions", "labels", "fetch"]
+                           "dimensions", "labels", "fetch", "convert", "source"]
+    static let sourceKeys = ["role", "url", "member", "sha256"]
 
     /// Reads and validates a manifest file.
     public init(path: String) throws {
@@ -169,9 +193,47 @@ public struct DataManifest: Sendable {
                 labels[k] = c
             }
         }
+        var conversion: DataConversion?
+        if let name = try t.optionalString("convert") {
+            guard let c = DataConversion(rawValue: name) else {
+                throw t.invalid("convert", "unknown conversion (known: \(DataConversion.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            conversion = c
+        }
+        let fetch = try t.optionalBool("fetch")
+        var sources: [Source] = []
+        if let v = t["source"] {
+            guard case .array(let items) = v else { throw t.invalid("source", "expected [[dataset.file.source]] tables") }
+            for (k, item) in items.enumerated() {
+                guard case .table(let sv) = item else { throw t.invalid("source", "item \(k + 1) is not a table") }
+                let st = ParameterTable(sv, file: t.file, context: t.context + " source #\(k + 1)")
+                try st.rejectUnknownKeys(allowed: sourceKeys)
+                let role = try st.string("role")
+                if sources.contains(where: { $0.role == role }) { throw st.invalid("role", "listed twice") }
+                let url = try st.string("url")
+                guard !url.isEmpty else { throw st.invalid("url", "must not be empty") }
+                let member = try st.optionalString("member")
+                if let member, member.isEmpty { throw st.invalid("member", "must not be empty") }
+                sources.append(Source(role: role, url: url, member: member,
+                                      sha256: try st.optionalString("sha256").map { try digest($0, key: "sha256") }))
+            }
+        }
+        if let conversion {
+            guard format == .libsvm else { throw t.invalid("convert", "a conversion writes LIBSVM files (format = \"libsvm\")") }
+            guard fetch != false else { throw t.invalid("fetch", "fetch = false contradicts convert (the file is built by `data fetch`)") }
+            let roles = sources.map(\.role)
+            for role in conversion.roles where !roles.contains(role) {
+                throw t.invalid("source", "conversion \(conversion.rawValue) needs a [[dataset.file.source]] with role = \"\(role)\"")
+            }
+            if let extra = roles.first(where: { !conversion.roles.contains($0) }) {
+                throw t.invalid("source", "role \"\(extra)\" is not read by \(conversion.rawValue) (roles: \(conversion.roles.joined(separator: ", ")))")
+            }
+        } else if !sources.isEmpty {
+            throw t.invalid("source", "sources need a conversion (convert = ...)")
+        }
         return FileEntry(path: path, url: try t.string("url"), sha256: sha, contentSHA256: content, format: format,
                          rows: rows, columns: columns, dimensions: dims, labelCounts: labels,
-                         fetchable: try t.optionalBool("fetch") ?? true)
+                         fetchable: conversion != nil || (fetch ?? true), conversion: conversion, sources: sources)
     }
 
     /// The manifest path: `explicit` (`--manifest`), else `$PROBLEMSUITE_MANIFEST`, else
@@ -191,7 +253,7 @@ public struct DataManifest: Sendable {
     }
 
     /// The data set called `name` (case-insensitive).
-    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` naming the known data sets.
+    /// - Throws: `ProblemSuiteError/invalidRequest(_:)` naming the known data sets.
     public func dataSet(named name: String) throws -> DataSet {
         if let d = dataSets.first(where: { $0.name.lowercased() == name.lowercased() }) { return d }
         let close = NameSuggestion.closest(to: name, among: dataSets.map(\.name))

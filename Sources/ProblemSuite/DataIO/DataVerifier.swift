@@ -1,7 +1,7 @@
 import Foundation
 
 /// The state of one manifest file in a data directory.
-public struct DataFileStatus: Sendable, Encodable {
+package struct DataFileStatus: Sendable, Encodable {
     public var dataSet: String
     public var path: String
     /// Whether the file exists in the data directory.
@@ -23,7 +23,7 @@ public struct DataFileStatus: Sendable, Encodable {
 
 /// Checks data files against the manifest: checksum (stored bytes, or decompressed
 /// content when the manifest lists `content_sha256`) and shape (by parsing the file).
-public enum DataVerifier {
+package enum DataVerifier {
     /// The sha256 of the decompressed content of `path` (the bytes themselves for a
     /// plain file).
     public static func contentDigest(ofFile path: String) throws -> String {

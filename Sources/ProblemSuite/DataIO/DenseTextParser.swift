@@ -5,13 +5,13 @@
 /// Blank lines and `#` comments are skipped, CRLF is accepted. Every row must have the
 /// same number of values (the `columns` given, or the first row's); a row of another
 /// length, a malformed number or a count other than `rows` is a
-/// ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` with line and column.
+/// `ProblemSuiteError/malformedFile(file:line:column:reason:)` with line and column.
 ///
-/// Bounded input: a line longer than ``SizeLimits/maxLineLength`` (16 MiB), a file of more
-/// than ``SizeLimits/maxDataBytes`` (decompressed) bytes, a row beyond the declared `rows`
+/// Bounded input: a line longer than `SizeLimits/maxLineLength` (16 MiB), a file of more
+/// than `SizeLimits/maxDataBytes` (decompressed) bytes, a row beyond the declared `rows`
 /// (reported at that row, not after reading the rest), or a matrix of more than
-/// ``SizeLimits/maxDenseEntries`` values is an error naming the file and line.
-public enum DenseTextParser {
+/// `SizeLimits/maxDenseEntries` values is an error naming the file and line.
+package enum DenseTextParser {
     /// Reads a dense matrix.
     /// - Parameters:
     ///   - columns: the required row length (nil: the first row's).

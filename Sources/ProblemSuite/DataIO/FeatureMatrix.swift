@@ -115,7 +115,7 @@ public enum FeatureMatrix: Sendable, Equatable {
     }
 
     /// The storage the density rule picks for `csr`.
-    /// A matrix of more than ``SizeLimits/maxDenseEntries`` cells stays CSR whatever its density.
+    /// A matrix of more than `SizeLimits/maxDenseEntries` cells stays CSR whatever its density.
     public static func choosing(_ csr: CSRMatrix) -> FeatureMatrix {
         guard let cells = SizeLimits.product(csr.rows, csr.columns) else { return .sparse(csr) }
         let density = cells == 0 ? 0 : Double(csr.nonzeroCount) / Double(cells)

@@ -1,6 +1,6 @@
 /// An array read from an IDX file (the MNIST format): its dimensions and its unsigned-byte
 /// payload in row-major order.
-public struct IDXArray: Sendable, Equatable {
+package struct IDXArray: Sendable, Equatable {
     /// Sizes of the dimensions, outermost first (MNIST images: `[count, 28, 28]`).
     public var dimensions: [Int]
     /// The payload, `dimensions.reduce(1, *)` bytes, row-major.
@@ -33,14 +33,14 @@ public struct IDXArray: Sendable, Equatable {
 /// expects one), every size positive and their product without overflow and at most
 /// ``maximumPayload``, for an uncompressed file the header against the file's size (all
 /// before allocating anything), the payload complete, and no bytes after it. Every failure is a
-/// ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` naming the file.
-public enum IDXReader {
+/// `ProblemSuiteError/malformedFile(file:line:column:reason:)` naming the file.
+package enum IDXReader {
     /// Magic number of an unsigned-byte IDX file with three dimensions (MNIST images).
     public static let imageMagic: UInt32 = 0x0000_0803
     /// Magic number of an unsigned-byte IDX file with one dimension (MNIST labels).
     public static let labelMagic: UInt32 = 0x0000_0801
 
-    /// Largest payload accepted: ``SizeLimits/maxDataBytes`` (1 GiB; MNIST's training
+    /// Largest payload accepted: `SizeLimits/maxDataBytes` (1 GiB; MNIST's training
     /// images are 47 MB), a guard against corrupt or hostile headers.
     public static let maximumPayload = SizeLimits.maxDataBytes
 

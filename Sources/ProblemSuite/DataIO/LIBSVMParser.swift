@@ -21,12 +21,12 @@ import Darwin
 ///   feature, as `a9a.t` shows), else the largest index seen. An index above a given
 ///   `featureCount` is an error.
 ///
-/// Bounded input: a line longer than ``SizeLimits/maxLineLength`` (16 MiB), a file of
-/// more than ``SizeLimits/maxDataBytes`` (decompressed) bytes, or, when the caller declares
+/// Bounded input: a line longer than `SizeLimits/maxLineLength` (16 MiB), a file of
+/// more than `SizeLimits/maxDataBytes` (decompressed) bytes, or, when the caller declares
 /// `rows`, a sample beyond that count stops the parse with an error naming the file and
 /// line (so `/dev/zero`, a binary file or a gzip bomb fails fast with bounded memory).
 ///
-/// Every malformed line is a ``ProblemSuiteError/malformedFile(file:line:column:reason:)``
+/// Every malformed line is a `ProblemSuiteError/malformedFile(file:line:column:reason:)`
 /// with the 1-based line and byte column; gzip errors name the file (``GzipReader``).
 /// No input crashes the parser.
 ///

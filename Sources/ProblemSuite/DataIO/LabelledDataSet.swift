@@ -73,7 +73,7 @@ public struct LabelledDataSet: Sendable {
     }
 
     /// The labels mapped to ±1 (see ``LabelCoding``).
-    /// - Throws: ``ProblemSuiteError/dataMismatch(file:reason:)`` if there are more than
+    /// - Throws: `ProblemSuiteError/dataMismatch(file:reason:)` if there are more than
     ///   two classes.
     public func signLabels() throws -> [Double] {
         try LabelledDataSet.signLabels(labels, coding: labelCoding, source: source)

@@ -5,7 +5,7 @@
 /// constant on the fitting rows maps to 0 everywhere (there is no scale to learn).
 /// Rows outside the fitting set may map outside [0, 1]; that is intended (no test-set
 /// information leaks into the transform).
-public struct MinMaxScaler: Sendable, Equatable {
+package struct MinMaxScaler: Sendable, Equatable {
     public var minimum: [Double]
     public var maximum: [Double]
 

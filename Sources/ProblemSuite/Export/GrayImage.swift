@@ -1,7 +1,7 @@
 import CZlib
 
 /// An 8-bit grayscale image, written as PNG (zlib's deflate) or binary PGM.
-public struct GrayImage: Sendable, Equatable {
+package struct GrayImage: Sendable, Equatable {
     public let width: Int
     public let height: Int
     /// Row-major pixels, 0 = black, 255 = white.
@@ -41,7 +41,7 @@ public struct GrayImage: Sendable, Equatable {
     }
 
     /// PNG: grayscale, 8 bits, no interlace, filter 0 on every row, zlib-compressed.
-    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` if zlib fails.
+    /// - Throws: `ProblemSuiteError/invalidRequest(_:)` if zlib fails.
     public func pngData() throws -> [UInt8] {
         var raw = [UInt8]()
         raw.reserveCapacity((width + 1) * height)

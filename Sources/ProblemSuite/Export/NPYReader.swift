@@ -10,7 +10,7 @@ public enum NPYReader {
 
     /// The vector stored in `path`.
     /// - Parameter count: the expected number of values, when known.
-    /// - Throws: ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` naming the
+    /// - Throws: `ProblemSuiteError/malformedFile(file:line:column:reason:)` naming the
     ///   file and what is wrong (not a .npy file, another dtype, Fortran order, a shape
     ///   of rank ≠ 1 (a (n, 1) or (1, n) shape is accepted), a truncated payload, the
     ///   wrong length).
@@ -75,7 +75,7 @@ public enum NPYReader {
     }
 }
 
-/// The header text cut to 200 characters, for messages (``ProblemSuiteError`` escapes
+/// The header text cut to 200 characters, for messages (`ProblemSuiteError` escapes
 /// control characters when it describes itself).
 private func printableHeader(_ s: String) -> String {
     s.count > 200 ? String(s.prefix(200)) + "…" : s

@@ -12,7 +12,7 @@
 /// 3. Split 70:30 (`train_fraction`) by a random permutation (stream `split`):
 ///    round(fraction·N) training rows, the rest held out.
 /// 4. Min-max normalise every feature with minima and maxima fitted on the training
-///    rows only (``MinMaxScaler``), unless `normalize = "none"`.
+///    rows only (`MinMaxScaler`), unless `normalize = "none"`.
 /// 5. Optionally append a bias column of ones (`bias = true`; default false, as the
 ///    paper's (3.4) has no bias).
 /// The problem is f(x) = (1/N) Σ log(1 + exp(−yᵢ aᵢᵀx)) over the training rows
@@ -20,8 +20,8 @@
 ///
 /// Declared sizes (`rows`, `features`) let the catalogue describe an instance without
 /// reading its data; loading checks them against the file. Both must be at most
-/// ``SizeLimits/maxDimension``; for the always-dense sources (`dense-text`, `mnist`)
-/// rows·features must be at most ``SizeLimits/maxDenseEntries``; the settings' nR must not
+/// `SizeLimits/maxDimension`; for the always-dense sources (`dense-text`, `mnist`)
+/// rows·features must be at most `SizeLimits/maxDenseEntries`; the settings' nR must not
 /// exceed the number of unknowns. A data file with more rows than declared is an error
 /// as soon as the extra row is read (no unbounded reading).
 public enum ClassificationFamily: ProblemFamily {

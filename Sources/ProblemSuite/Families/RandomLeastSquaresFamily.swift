@@ -13,8 +13,8 @@
 /// - `partial-dct` (A6): m distinct random rows of the orthonormal DCT-II, applied fast,
 ///   never stored.
 ///
-/// Sizes: n, m, s at most ``SizeLimits/maxDimension``; the dense ensembles (all but
-/// `partial-dct`, which is never stored) need m·n ≤ ``SizeLimits/maxDenseEntries``;
+/// Sizes: n, m, s at most `SizeLimits/maxDimension`; the dense ensembles (all but
+/// `partial-dct`, which is never stored) need m·n ≤ `SizeLimits/maxDenseEntries`;
 /// the settings' nR must not exceed n. Each is checked in ``entry(for:)``, before
 /// anything is allocated.
 ///

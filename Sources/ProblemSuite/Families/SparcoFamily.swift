@@ -26,9 +26,9 @@
 /// Haar `levels` are Sparco's, with Sparco's defaults.
 ///
 /// Sizes are checked before anything is built: n, m, k at most
-/// ``SizeLimits/maxDimension`` before and after scaling (a `scale` whose product is not
+/// `SizeLimits/maxDimension` before and after scaling (a `scale` whose product is not
 /// a representable size is an error naming `scale`, never a trap), the stored Gaussian
-/// matrices (problems 5, 7, 8, 11) at most ``SizeLimits/maxDenseEntries`` entries, the
+/// matrices (problems 5, 7, 8, 11) at most `SizeLimits/maxDenseEntries` entries, the
 /// Haar `levels` at most log₂ n, and the settings' nR at most the number of unknowns.
 ///
 /// Randomness: Sparco calls `rng(0)` and then MATLAB's `randperm`/`randn` in a fixed

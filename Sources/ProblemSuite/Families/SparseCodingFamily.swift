@@ -10,7 +10,7 @@
 /// `update` "approximate" (KSVD-Box's default) or "exact", `training_count` 5000,
 /// `dictionary_seed` 1, `training_file` "mnist/train-images-idx3-ubyte.gz", `test_file`
 /// "mnist/t10k-images-idx3-ubyte.gz" (paths relative to the data directory), `seed` (of
-/// the starting points). The dictionary is trained once and cached (``DictionaryCache``)
+/// the starting points). The dictionary is trained once and cached (`DictionaryCache`)
 /// keyed by all its parameters and the training data's checksum; `problemsuite ksvd
 /// --problem NAME` builds it ahead of time and shows how long that takes.
 ///
@@ -32,14 +32,14 @@ public enum SparseCodingFamily: ProblemFamily {
     public static let maxIterations = 1000
 
     /// Validated parameters of one instance.
-    public struct Parameters: Sendable {
+    package struct Parameters: Sendable {
         public var image: Int
         public var testFile: String
         public var dictionary: DictionarySpec
         public var seed: UInt64
     }
 
-    public static func parameters(_ t: ParameterTable) throws -> Parameters {
+    package static func parameters(_ t: ParameterTable) throws -> Parameters {
         try t.rejectUnknownKeys(allowed: instanceKeys)
         let image = try t.int("image")
         guard image >= 0 else { throw t.invalid("image", "must be a non-negative image index") }
@@ -83,7 +83,7 @@ public enum SparseCodingFamily: ProblemFamily {
     }
 
     /// Loads the dictionary (cached or trained) and the test image, and builds the problem.
-    public static func load(_ p: Parameters, metadata: ProblemMetadata, file: String, context: LoadContext) throws -> SparseCodingProblem {
+    package static func load(_ p: Parameters, metadata: ProblemMetadata, file: String, context: LoadContext) throws -> SparseCodingProblem {
         guard let dataDirectory = context.dataDirectory else {
             throw ProblemSuiteError.missingData(problem: metadata.name, file: p.testFile,
                                                 hint: "No data directory; set --data-dir or PROBLEMSUITE_DATA.")

@@ -95,7 +95,7 @@ public enum Perturbation: Sendable, Hashable, CustomStringConvertible {
     /// Reads one `[[perturbation]]` table: `kind` and its keys (`level`, `relative`
     /// for gradient noise; `method` for orthogonal; `log10_range` for scaling; `level`
     /// for the starting point).
-    /// - Throws: ``ProblemSuiteError/invalidParameter(file:context:key:value:reason:)``
+    /// - Throws: `ProblemSuiteError/invalidParameter(file:context:key:value:reason:)`
     ///   naming the key: an unknown kind or key, a level that is negative, not finite or
     ///   above 10, a log10 range outside [0, 8].
     public init(_ t: ParameterTable) throws {
@@ -134,7 +134,7 @@ public enum Perturbation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether this perturbation can be applied to a problem of `dimension` unknowns.
-    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` for a Haar rotation beyond
+    /// - Throws: `ProblemSuiteError/invalidRequest(_:)` for a Haar rotation beyond
     ///   ``maxHaarDimension`` (use `method = "signs"` or `"auto"`).
     public func check(problem name: String, dimension n: Int) throws {
         if case .orthogonal(.haar) = self, n > Perturbation.maxHaarDimension {

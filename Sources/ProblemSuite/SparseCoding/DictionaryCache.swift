@@ -3,7 +3,7 @@ import Foundation
 /// What a learned MNIST dictionary depends on, besides the data: the training file, how
 /// many of its images, and every K-SVD parameter. The cache key is this plus the
 /// checksum of the training pixels.
-public struct DictionarySpec: Sendable, Hashable, Codable {
+package struct DictionarySpec: Sendable, Hashable, Codable {
     /// Training image file, relative to the data directory.
     public var trainingFile: String
     /// The first `trainingCount` images of the file are the training signals
@@ -45,7 +45,7 @@ public struct DictionarySpec: Sendable, Hashable, Codable {
 /// and values (all finite) check out; otherwise it is reported stale or corrupt and the
 /// dictionary is rebuilt and the file replaced (written to a temporary name, then renamed,
 /// so a reader never sees half a file). Nothing is ever silently used.
-public enum DictionaryCache {
+package enum DictionaryCache {
     public static let formatVersion = 1
     static let magic = Array("PSDICT01".utf8)
 
@@ -101,7 +101,7 @@ public enum DictionaryCache {
     ///
     /// - Parameter progress: called per K-SVD iteration when training.
     /// - Throws: data errors (missing or malformed training file), K-SVD errors, or
-    ///   ``ProblemSuiteError/invalidRequest(_:)`` when the cache file cannot be written.
+    ///   `ProblemSuiteError/invalidRequest(_:)` when the cache file cannot be written.
     public static func dictionary(_ spec: DictionarySpec, dataDirectory: String, cacheDirectory: String?,
                                   progress: ((KSVDIterationReport) -> Void)? = nil) throws -> Loaded {
         let file = dataDirectory + "/" + spec.trainingFile

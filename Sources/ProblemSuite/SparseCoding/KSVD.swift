@@ -132,7 +132,7 @@ public enum KSVD {
     /// - Parameters:
     ///   - initialDictionary: K×n atoms to start from instead of drawn signals (normalised here).
     ///   - progress: called after every iteration.
-    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` for inconsistent sizes, too
+    /// - Throws: `ProblemSuiteError/invalidRequest(_:)` for inconsistent sizes, too
     ///   few nonzero signals, a zero or non-finite initial atom, or non-finite data.
     public static func train(signals: [Double], count: Int, length: Int, options: KSVDOptions,
                              initialDictionary: [Double]? = nil,

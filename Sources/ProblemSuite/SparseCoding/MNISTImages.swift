@@ -1,7 +1,7 @@
 /// MNIST images as signals: each 28×28 image a row of 784 values scaled to [0, 1]
 /// (pixel / 255), in file order — the scaling of the spec (`spec/problems.md` §3) and of
 /// the peer benchmark.
-public struct MNISTImages: Sendable {
+package struct MNISTImages: Sendable {
     /// Pixels per image (rows × columns of the file, 784 for MNIST).
     public let length: Int
     /// Image height and width.
@@ -17,8 +17,8 @@ public struct MNISTImages: Sendable {
     public let path: String
 
     /// Reads the first `limit` images (all when nil) of an IDX image file (gzipped or not).
-    /// - Throws: the reader's ``ProblemSuiteError/malformedFile(file:line:column:reason:)``,
-    ///   or ``ProblemSuiteError/dataMismatch(file:reason:)`` when the file holds fewer images.
+    /// - Throws: the reader's `ProblemSuiteError/malformedFile(file:line:column:reason:)`,
+    ///   or `ProblemSuiteError/dataMismatch(file:reason:)` when the file holds fewer images.
     public init(path: String, limit: Int? = nil) throws {
         let array = try IDXReader.readImages(path: path)
         let available = array.count

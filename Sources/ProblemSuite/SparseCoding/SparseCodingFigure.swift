@@ -1,6 +1,6 @@
 /// The paper's Figure 6: an image beside the reconstructions D·x̂_p of pruned solutions
 /// x̂_p, for several pruning percentages p.
-public enum SparseCodingFigure {
+package enum SparseCodingFigure {
     /// `x` with its `percent`% smallest-magnitude components set to zero
     /// (⌊percent/100 · n⌉ components; ties broken by index, lowest first).
     public static func pruned(_ x: [Double], percent: Double) -> [Double] {

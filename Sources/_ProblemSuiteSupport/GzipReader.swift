@@ -18,10 +18,10 @@ import Darwin
 ///   members, as `gunzip` does.
 /// - A truncated stream, a corrupt deflate stream, a bad CRC or length check, and bytes
 ///   after the last member that are not another gzip member are errors
-///   (``ProblemSuiteError/malformedFile(file:line:column:reason:)``) naming the file.
+///   (`ProblemSuiteError/malformedFile(file:line:column:reason:)`) naming the file.
 ///
 /// - At most ``maximumBytes`` (decompressed) bytes are delivered (default
-///   ``SizeLimits/maxDataBytes``, 1 GiB): a stream that inflates past it (a "gzip bomb",
+///   `SizeLimits/maxDataBytes`, 1 GiB): a stream that inflates past it (a "gzip bomb",
 ///   or an endless plain file such as `/dev/zero`) is an error as soon as the bound is
 ///   passed, after at most one byte beyond it, never an allocation of its full size.
 ///
@@ -58,8 +58,8 @@ package final class GzipReader {
     /// - Parameters:
     ///   - bufferSize: size of the compressed-input buffer (default 1 MiB).
     ///   - maximumBytes: the most decompressed bytes to deliver (default
-    ///     ``SizeLimits/maxDataBytes``); reading past it throws.
-    /// - Throws: ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` if the file
+    ///     `SizeLimits/maxDataBytes`); reading past it throws.
+    /// - Throws: `ProblemSuiteError/malformedFile(file:line:column:reason:)` if the file
     ///   cannot be opened or read, or its gzip header cannot be initialised.
     package init(path: String, bufferSize: Int = GzipReader.defaultBufferSize,
                 maximumBytes: Int = SizeLimits.maxDataBytes) throws {
@@ -109,7 +109,7 @@ package final class GzipReader {
 
     /// Reads the whole (decompressed) file into memory. For small files (manifests,
     /// fixtures); parsers of large files should stream with ``forEachChunk(_:)``.
-    /// - Parameter maximumBytes: the most bytes read (default ``SizeLimits/maxDataBytes``).
+    /// - Parameter maximumBytes: the most bytes read (default `SizeLimits/maxDataBytes`).
     package static func readAll(path: String, maximumBytes: Int = SizeLimits.maxDataBytes) throws -> [UInt8] {
         let reader = try GzipReader(path: path, maximumBytes: maximumBytes)
         var out: [UInt8] = []
@@ -139,7 +139,7 @@ package final class GzipReader {
     }
 
     /// Reads exactly `count` bytes.
-    /// - Throws: ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` naming
+    /// - Throws: `ProblemSuiteError/malformedFile(file:line:column:reason:)` naming
     ///   the file if the data end first (`what` describes the expected content).
     package func readExactly(_ count: Int, what: String = "data") throws -> [UInt8] {
         precondition(count >= 0)

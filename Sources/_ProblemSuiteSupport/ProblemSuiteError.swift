@@ -51,7 +51,7 @@ public enum ProblemSuiteError: Error, Equatable, CustomStringConvertible, Sendab
     }
 
     /// The message before escaping.
-    var rawDescription: String {
+    package var rawDescription: String {
         switch self {
         case let .malformedFile(file, line, column, reason):
             var at = file

@@ -53,8 +53,8 @@ public enum SizeLimits {
 
 extension ParameterTable {
     /// A positive integer (or the default) of at most `limit` (default
-    /// ``SizeLimits/maxDimension``).
-    /// - Throws: ``ProblemSuiteError/invalidParameter(file:context:key:value:reason:)``
+    /// `SizeLimits/maxDimension`).
+    /// - Throws: `ProblemSuiteError/invalidParameter(file:context:key:value:reason:)`
     ///   naming the key and value when it is not positive or too large.
     public func size(_ key: String, default value: Int? = nil, limit: Int = SizeLimits.maxDimension) throws -> Int {
         let v = try positiveInt(key, default: value)
@@ -63,23 +63,10 @@ extension ParameterTable {
     }
 
     /// Throws unless `product` (a dense matrix's entry count `rows · columns`) stays within
-    /// ``SizeLimits/maxDenseEntries`` without overflow; the error names `key`.
+    /// `SizeLimits/maxDenseEntries` without overflow; the error names `key`.
     public func checkDense(_ key: String, rows: Int, columns: Int, what: String) throws {
         guard SizeLimits.product(rows, columns) != nil else {
             throw invalid(key, "\(what) \(rows)×\(columns) would exceed the suite's limit of \(SizeLimits.maxDenseEntries) dense entries (16 GiB)")
-        }
-    }
-}
-
-extension InstanceDeclaration {
-    /// Throws unless the settings' `nR` is at most `dimension` (the instance's number of
-    /// unknowns): the error names the instance and the key `nR`.
-    public func checkRelevantCount(dimension: Int) throws {
-        let nR = settings.relevantCount
-        guard nR <= dimension else {
-            throw ProblemSuiteError.invalidParameter(
-                file: file, context: "instance \"\(name)\" [settings]", key: "nR", value: String(nR),
-                reason: "nR = \(nR) relevant components exceed the instance's dimension n = \(dimension)")
         }
     }
 }

@@ -93,7 +93,7 @@ package struct SHA256: Sendable {
     }
 
     /// The hex digest of the file's bytes as stored (a `.gz` file is not decompressed).
-    /// - Throws: ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` if the file
+    /// - Throws: `ProblemSuiteError/malformedFile(file:line:column:reason:)` if the file
     ///   cannot be read.
     package static func hexDigest(ofFile path: String) throws -> String {
         let fd = open(path, O_RDONLY)

@@ -1,19 +1,19 @@
 /// Streams a plain or gzipped text file as blocks of whole lines, for the parsers.
 ///
-/// Bounded: a line longer than `maxLineLength` (default ``SizeLimits/maxLineLength``,
+/// Bounded: a line longer than `maxLineLength` (default `SizeLimits/maxLineLength`,
 /// 16 MiB) throws ``LineTooLong`` (the parser turns it into an error naming the file and
 /// line) instead of growing the buffer without end, and the file's (decompressed) bytes
 /// are bounded by ``GzipReader/maximumBytes``. So a binary file, `/dev/zero` or a gzip
 /// bomb ends with an error after at most 16 MiB of buffer.
-enum LineBlocks {
+package enum LineBlocks {
     /// Size of the text buffer (grown if a single line is longer): 4 MiB.
-    static let chunkSize = 1 << 22
+    package static let chunkSize = 1 << 22
 
     /// Thrown when a line exceeds the limit; `bytes` is the limit.
-    struct LineTooLong: Error {
-        var limit: Int
+    package struct LineTooLong: Error {
+        package var limit: Int
         /// The error for `file`, whose `lineNumber` is the long line (1-based).
-        func error(file: String, lineNumber: Int) -> ProblemSuiteError {
+        package func error(file: String, lineNumber: Int) -> ProblemSuiteError {
             .malformedFile(file: file, line: lineNumber, column: nil,
                            reason: "line is longer than \(limit) bytes, the limit for a text data file (a binary file, or a file without line ends?)")
         }
@@ -23,7 +23,7 @@ enum LineBlocks {
     /// (every range but possibly the last ends just after a `\n`).
     /// - Throws: ``LineTooLong`` for a line over `maxLineLength` bytes (without its `\n`),
     ///   the reader's errors, and `body`'s.
-    static func read(path: String, chunkSize: Int = LineBlocks.chunkSize,
+    package static func read(path: String, chunkSize: Int = LineBlocks.chunkSize,
                      maxLineLength: Int = SizeLimits.maxLineLength,
                      maximumBytes: Int = SizeLimits.maxDataBytes,
                      _ body: (UnsafePointer<UInt8>, UnsafePointer<UInt8>) throws -> Void) throws {

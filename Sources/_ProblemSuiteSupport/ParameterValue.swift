@@ -6,7 +6,7 @@
 /// reads non-finite numbers from strings), floating point, array and table, so an integer stays an integer and a
 /// non-integral double a double. JSON itself does not tell `1.0` from `1`: a double with
 /// an integral value is written `1` by `JSONEncoder` and read back as `.int(1)`, which
-/// every numeric accessor (``ParameterTable/optionalDouble(_:)``) accepts alike.
+/// every numeric accessor (`ParameterTable/optionalDouble(_:)`) accepts alike.
 public enum ParameterValue: Codable, Sendable, Hashable, CustomStringConvertible {
     case int(Int)
     case double(Double)
@@ -51,7 +51,7 @@ public enum ParameterValue: Codable, Sendable, Hashable, CustomStringConvertible
         }
     }
 
-    var typeName: String {
+    package var typeName: String {
         switch self {
         case .int: return "integer"
         case .double: return "float"

@@ -1,8 +1,8 @@
 import Foundation
 import TOMLKit
 
-/// Reads a TOML file into ``ParameterValue`` tables, turning parse errors into
-/// ``ProblemSuiteError/malformedFile(file:line:column:reason:)`` with line and column.
+/// Reads a TOML file into `ParameterValue` tables, turning parse errors into
+/// `ProblemSuiteError/malformedFile(file:line:column:reason:)` with line and column.
 package enum TOMLReading {
     /// Largest problem or manifest file read: 16 MiB (the suite's are a few KB). Reading
     /// stops there, so a device (`/dev/zero`) or a huge file is an error, not a hang.
