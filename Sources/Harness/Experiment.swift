@@ -12,7 +12,13 @@ import Solvers
 /// solvers = ["adagrad", "prunadag-v1", ...]        # default: every solver of the registry
 /// runs = 20
 /// pruning = [10, 30, 50, 70, 90]                    # percentages for eps_g, eps_f
+/// [select]                                          # optional: keep problems by property
+/// origin = "A"                                      #   (ProblemQuery's keys)
+/// max_n = 2048
 /// [settings]                                        # overrides of every problem's settings
+/// [[perturbation]]                                  # optional: each problem also under
+/// kind = "gradient-noise"                           #   these (Perturbation's keys)
+/// level = 0.01
 /// [quick]                                           # the CI-sized form
 /// runs = 2
 /// [quick.settings]
@@ -27,9 +33,15 @@ public struct Experiment: Sendable, Equatable {
     public var pruning: [Double]
     /// Raw overrides applied on top of each problem's settings.
     public var settingsOverrides: [String: ParameterValue]
+    /// The `[select]` table: of ``problems``, only those with these properties (default: all).
+    public var select: ProblemQuery = ProblemQuery()
+    /// The `[[perturbation]]` tables: each problem also runs under each of them.
+    public var perturbations: [Perturbation] = []
+    /// `unperturbed` (default true): also run each problem as declared.
+    public var includeUnperturbed: Bool = true
     public var file: String
 
-    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick"]
+    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick", "select", "perturbation", "unperturbed"]
     static let quickKeys = ["runs", "settings", "problems", "solvers"]
 
     /// Reads an experiment file; `quick` selects its `[quick]` (CI-sized) form. Solver
@@ -48,6 +60,22 @@ public struct Experiment: Sendable, Equatable {
                            runs: try t.positiveInt("runs", default: 20),
                            pruning: try t.optionalDoubleArray("pruning") ?? [10, 30, 50, 70, 90],
                            settingsOverrides: try t.optionalTable("settings")?.values ?? [:], file: file)
+        if let s = try t.optionalTable("select") { e.select = try ProblemQuery(s) }
+        if let v = t["perturbation"] {
+            guard case .array(let items) = v else { throw t.invalid("perturbation", "expected [[perturbation]] tables") }
+            e.perturbations = try items.enumerated().map { i, item in
+                guard case .table(let table) = item else { throw t.invalid("perturbation", "item \(i + 1) is not a table") }
+                return try Perturbation(ParameterTable(table, file: file, context: "[[perturbation]] #\(i + 1)"))
+            }
+            let labels = e.perturbations.map(\.label)
+            if let dup = labels.first(where: { l in labels.filter { $0 == l }.count > 1 }) {
+                throw t.invalid("perturbation", "\(dup) is declared twice")
+            }
+        }
+        e.includeUnperturbed = try t.optionalBool("unperturbed") ?? true
+        if !e.includeUnperturbed && e.perturbations.isEmpty {
+            throw t.invalid("unperturbed", "false without any [[perturbation]] leaves nothing to run")
+        }
         for p in e.pruning where !(0...100).contains(p) { throw t.invalid("pruning", "percentages must lie in [0, 100]") }
         for s in e.solvers { _ = try registry.entry(named: s) }
         if quick, let q = try t.optionalTable("quick") {

@@ -18,9 +18,16 @@ public struct ExperimentInfo: Codable, Sendable, Equatable {
     public var overrides: [String]
     /// Problems left out, one line each with the reason and how to fix it.
     public var leftOut: [String]
+    /// The selection by properties (``ProblemQuery/pairs``), when one was given.
+    public var select: [String]?
+    /// The perturbations each problem also ran under (label: description), when any.
+    public var perturbations: [String]?
 
     public init(name: String, title: String, file: String?, protocolKind: ProtocolKind, runs: Int, pruning: [Double],
-                problems: [String], solvers: [String], overrides: [String], leftOut: [String]) {
+                problems: [String], solvers: [String], overrides: [String], leftOut: [String], select: [String]? = nil,
+                perturbations: [String]? = nil) {
+        self.select = select
+        self.perturbations = perturbations
         self.name = name
         self.title = title
         self.file = file

@@ -75,6 +75,18 @@ public struct Plan: Sendable {
     /// declaration and data checksums of its problem, its solver and settings, its run,
     /// `protocolKind` and the pruning levels.
     ///
+    /// `select` keeps, of the problems named, those with the properties it asks for
+    /// (``ProblemQuery``; default: all), judged before data are checked, so that a
+    /// problem it excludes is not listed as left out.
+    ///
+    /// `parameters` (sizes on demand, ``LoadTimeParameters``) replace the declared ones of
+    /// every problem taken, after `select` (which judges the declared instances) (``ProblemEntry/withParameters(_:)``); the tasks, results and
+    /// fingerprints then carry the canonical name (`A1[n=8192]`) and the parameters.
+    ///
+    /// `perturbations` add, for every problem taken, one problem per perturbation
+    /// (``ProblemEntry/perturbed(by:)``, named `NAME+<label>`), after the problem itself
+    /// unless `includeUnperturbed` is false.
+    ///
     /// `solvers` are names in `registry` (default ``SolverRegistry/standard``; pass your
     /// own to plan solvers of your own beside the suite's), matched ignoring case.
     /// Each task's settings are the problem's (after `settings`) restricted to its
@@ -85,7 +97,9 @@ public struct Plan: Sendable {
     ///   no solver of `registry` declares or a value outside its domain.
     public static func make(catalogue: Catalogue, context: LoadContext, problems: [String], solvers: [String],
                             runs: Int, pruning: [Double], protocolKind: ProtocolKind = .custom,
-                            registry: SolverRegistry = .standard,
+                            registry: SolverRegistry = .standard, select: ProblemQuery = ProblemQuery(),
+                            parameters: [String: ParameterValue] = [:],
+                            perturbations: [Perturbation] = [], includeUnperturbed: Bool = true,
                             settings: (ProblemMetadata) throws -> SolverSettings = { $0.settings }) throws -> Plan {
         guard (1...maxRuns).contains(runs) else {
             throw ProblemSuiteError.invalidRequest("runs = \(runs): must lie in 1...\(maxRuns)")
@@ -98,6 +112,18 @@ public struct Plan: Sendable {
             let matched = pattern.contains("*") || pattern.contains("?")
                 ? catalogue.filter(pattern: pattern) : [try catalogue.entry(named: pattern)]
             for e in matched where !entries.contains(where: { $0.name == e.name }) { entries.append(e) }
+        }
+        if !select.isEmpty {
+            entries = entries.filter { select.matches($0, dataDirectory: context.dataDirectory) }
+            guard !entries.isEmpty else {
+                throw ProblemSuiteError.invalidRequest("no problem of \(problems.joined(separator: " ")) has the selected properties \(select.pairs.joined(separator: ", "))")
+            }
+        }
+        if !parameters.isEmpty {
+            entries = try entries.map { try $0.withParameters(parameters) }
+        }
+        if !perturbations.isEmpty {
+            entries = try entries.flatMap { e in (includeUnperturbed ? [e] : []) + (try perturbations.map { try e.perturbed(by: $0) }) }
         }
         let solverNames = try solvers.map { try registry.entry(named: $0).name }
         // runs ≤ maxRuns and the counts of a catalogue and a registry are small: no overflow.

@@ -68,7 +68,9 @@ public enum Report {
                 figures.append((problem, file))
             }
         }
-        try save(html(tables: tables, figures: figures, records: records, experiment: experiment), "index.html")
+        let profiles = try Profiles.reportSection(records, directory: directory)
+        files += profiles.files
+        try save(html(tables: tables, figures: figures, records: records, experiment: experiment, extra: profiles.html), "index.html")
         return Output(directory: directory, index: directory + "/index.html", files: files, tables: tables, results: records.count)
     }
 
@@ -326,11 +328,15 @@ public enum Report {
             lines.append("Pruning levels (%): \(grouped { $0.fingerprint.pruning.map { Cell.format($0) }.joined(separator: ", ") }).")
         }
         if let e = experiment, !e.overrides.isEmpty { lines.append("Settings overridden by the experiment: \(e.overrides.joined(separator: ", ")).") }
+        if let p = experiment?.select, !p.isEmpty { lines.append("Problems selected by: \(p.joined(separator: ", ")).") }
+        if let p = experiment?.perturbations, !p.isEmpty {
+            lines.append("Perturbed problems (NAME+label; measured in the original variables): \(p.joined(separator: "; ")).")
+        }
         return lines
     }
 
     static func html(tables: [Table], figures: [(problem: String, file: String)], records: [RunRecord],
-                     experiment: ExperimentInfo?) -> String {
+                     experiment: ExperimentInfo?, extra: String = "") -> String {
         let prov = records.first?.provenance
         let esc = SVGChart.escape
         let heading = experiment.map { "\($0.name): \($0.title)" } ?? "ProblemSuite report"
@@ -363,7 +369,7 @@ public enum Report {
             if f.problem != current { out += "<h3>\(esc(f.problem))</h3>\n"; current = f.problem }
             out += "<img src=\"\(f.file)\" width=\"480\">\n"
         }
-        return out + "</body></html>\n"
+        return out + extra + "</body></html>\n"
     }
 
     /// One line of the top-level index: an experiment's report and its outcome.

@@ -151,39 +151,54 @@ public final class Runner: Sendable {
     public static func execute(_ task: HarnessTask, on problem: any SmoothProblem, command: String,
                                solvers: SolverRegistry = .standard) throws -> (RunRecord, [Double]) {
         let s = task.settings
-        let x0 = StartingPoint.random(dimension: problem.dimension, nonzeros: s.relevantCount,
-                                      seed: problem.metadata.seed, run: task.key.run)
+        // A perturbed problem: the solver works on run r's perturbation; everything is
+        // measured in the original variables on the unperturbed problem (see Perturbation).
+        let perturbed = (problem as? PerturbedProblem)?.prepared(run: task.key.run)
+        let measured: any SmoothProblem = perturbed?.original ?? problem
+        let protocolStart = StartingPoint.random(dimension: problem.dimension, nonzeros: s.relevantCount,
+                                                 seed: problem.metadata.seed, run: task.key.run)
+        let x0 = perturbed?.startingPoint(fromOriginal: protocolStart) ?? protocolStart
+        let problem: any SmoothProblem = perturbed ?? problem
         let solver = try solvers.make(task.key.solver, settings: s)
         let trace = TraceObserver(problem: problem, every: s.recordEvery, threshold: s.sparsityThreshold)
         let result = try SolverRun.run(solver, on: problem, from: x0, observer: trace)
         let status = RunStatus(result.stopReason)
         let initialValue = trace.points.first?.k == 0 ? trace.points[0].f : problem.value(at: x0)
-        // f(x*): the trace's last point holds it (from the last gradient pass) when it is x*.
-        let value = trace.points.last.flatMap { $0.k == result.iterations ? $0.f : nil } ?? problem.value(at: result.x)
+        let x = perturbed?.originalPoint(result.x) ?? result.x
+        // f(x*): unperturbed, the trace's last point holds it (from the last gradient pass)
+        // when it is x*; perturbed, it is measured on the original problem at x = T·y.
+        let value = perturbed == nil
+            ? (trace.points.last.flatMap { $0.k == result.iterations ? $0.f : nil } ?? measured.value(at: x))
+            : measured.value(at: x)
+        var gradientNorm = result.gradientNorm, sparsity = result.sparsity
+        if perturbed != nil {
+            gradientNorm = measured.gradient(at: x).reduce(0) { $0 + $1 * $1 }.squareRoot()
+            sparsity = Pruning.sparsity(x, threshold: s.sparsityThreshold)
+        }
         var record = RunRecord(
             key: task.key, fingerprint: task.fingerprint, status: status, failure: nil,
             family: problem.metadata.family, dimension: problem.dimension, settings: s,
             iterations: result.iterations, stopReason: result.stopReason.rawValue,
-            gradientNorm: result.gradientNorm, initialValue: initialValue, value: value, seconds: result.seconds,
-            gradientEvaluations: result.gradientEvaluations, sparsity: result.sparsity, pruning: [],
+            gradientNorm: gradientNorm, initialValue: initialValue, value: value, seconds: result.seconds,
+            gradientEvaluations: result.gradientEvaluations, sparsity: sparsity, pruning: [],
             accuracy: nil, undecided: nil, maxPrunableWithinOnePoint: nil, trace: trace.points,
             provenance: Provenance.current(command: command))
         if status.isFailure {
             record.failure = "the gradient became non-finite (‖g‖ = \(result.gradientNorm)) at iteration \(result.iterations)"
-            return (record, result.x)
+            return (record, x)
         }
         // Accuracy in percent of the held-out part, for problems that have one.
-        let classifier = (problem as? any HeldOutEvaluation).flatMap { $0.testSampleCount > 0 ? $0 : nil }
+        let classifier = (measured as? any HeldOutEvaluation).flatMap { $0.testSampleCount > 0 ? $0 : nil }
         let score: (([Double]) -> ClassificationScore)? = classifier.map { c in { c.testScore($0) } }
-        record.pruning = PruningMeasure.measure(problem, solution: result.x, value: value, percentages: task.pruning,
+        record.pruning = PruningMeasure.measure(measured, solution: x, value: value, percentages: task.pruning,
                                                 score: score)
         if let c = classifier {
-            let unpruned = c.testScore(result.x)
+            let unpruned = c.testScore(x)
             let accuracy = 100 * unpruned.accuracy
             record.accuracy = accuracy
             record.undecided = unpruned.undecided
             record.maxPrunableWithinOnePoint = record.pruning.filter { ($0.accuracy ?? -1) >= accuracy - 1 }.map(\.percentage).max() ?? 0
         }
-        return (record, result.x)
+        return (record, x)
     }
 }

@@ -29,6 +29,9 @@ public struct SVGChart {
     public var series: [Series]
     public var width = 640.0
     public var height = 400.0
+    /// A fixed range of the (linear) y axis, widened to hold every point; nil (default):
+    /// the data's own range. Profiles use 0...1.
+    public var yRange: (low: Double, high: Double)? = nil
 
     public init(title: String, xLabel: String, yLabel: String, logY: Bool = false, series: [Series]) {
         self.title = title
@@ -107,6 +110,7 @@ public struct SVGChart {
         let ty: (Double) -> Double = logY ? { log10($0) } : { $0 }
         var y0 = all.map { ty($0.y) }.min()!, y1 = all.map { ty($0.y) }.max()!
         if logY { y0 = floor(y0); y1 = ceil(y1) }
+        if !logY, let r = yRange { y0 = min(y0, r.low); y1 = max(y1, r.high) }
         if y1 == y0 { y0 -= 1; y1 += 1 }
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
         func py(_ y: Double) -> Double { top + ph - (ty(y) - y0) / (y1 - y0) * ph }

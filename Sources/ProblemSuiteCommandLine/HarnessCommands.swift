@@ -160,6 +160,10 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Pruning percentages for eps_g and eps_f (`10 30 50` or `10,30,50`).")
     var pruning: [String] = ["10", "30", "50", "70", "90"]
     @Option(parsing: .unconditional, help: "Override kmax for every problem (0–\(maxIterationLimit)).") var kmax: Int?
+    @Option(name: .customLong("select"), help: ArgumentHelp("Of the problems named, only those with this property (repeatable; the keys of `list --select`), e.g. --select source=generated.", valueName: "key=value"))
+    var select: [String] = []
+    @Option(name: .customLong("param"), help: ArgumentHelp("Load every problem with this instance parameter instead of its declared one (repeatable), e.g. --param n=8192 --param m=2048; the same as naming A1[n=8192,m=2048].", valueName: "key=value"))
+    var param: [String] = []
     @Flag(help: "Also write the report when done.") var report = false
     @Flag(help: "Print one JSON object (counts, failures, left-out problems, report) on standard output; other lines go to standard error.")
     var json = false
@@ -171,6 +175,8 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--kmax must lie in 0...\(maxIterationLimit), got \(kmax)")
         }
         _ = try parsePruning(pruning)
+        do { _ = try ProblemQuery(pairs: select) } catch { throw ValidationError("\(error)") }
+        do { _ = try LoadTimeParameters.pairs(param, what: "--param") } catch { throw ValidationError("\(error)") }
     }
 
     func run() throws {
@@ -180,7 +186,8 @@ struct RunCommand: ParsableCommand {
         let levels = try parsePruning(pruning)
         let plan = try Plan.make(catalogue: catalogue, context: suite.loadContext, problems: problems, solvers: solvers,
                                  runs: runs, pruning: levels, protocolKind: .custom,
-                                 registry: CommandLineConfiguration.solvers) { meta in
+                                 registry: CommandLineConfiguration.solvers, select: try ProblemQuery(pairs: select),
+                                 parameters: try LoadTimeParameters.pairs(param, what: "--param")) { meta in
             var s = meta.settings
             if let kmax { s.maxIterations = kmax }
             return s
@@ -189,7 +196,8 @@ struct RunCommand: ParsableCommand {
         guard !plan.tasks.isEmpty else { throw CLIError("nothing to run: every problem selected was left out") }
         try ExperimentInfo(name: "run", title: "problemsuite run", file: nil, protocolKind: .custom, runs: runs, pruning: levels,
                            problems: problems, solvers: solvers, overrides: kmax.map { ["kmax = \($0)"] } ?? [],
-                           leftOut: plan.leftOut.map(\.message)).write(to: execution.out)
+                           leftOut: plan.leftOut.map(\.message), select: select.isEmpty ? nil : try ProblemQuery(pairs: select).pairs)
+            .write(to: execution.out)
         let summary = try execution.execute(plan, context: suite.loadContext, into: execution.out)
         let written = report ? try ReportCommand.writeReport(from: execution.out) : nil
         if json { try printJSON(RunSummaryJSON(directory: execution.out, summary: summary, plan: plan, report: written?.index)) }
@@ -267,7 +275,8 @@ struct ReproduceCommand: ParsableCommand {
             say("== \(e.name): \(e.title)")
             let plan = try Plan.make(catalogue: catalogue, context: context, problems: e.problems, solvers: e.solvers,
                                      runs: e.runs, pruning: e.pruning, protocolKind: quick ? .quick : .full,
-                                     registry: CommandLineConfiguration.solvers) { try e.settings(for: $0) }
+                                     registry: CommandLineConfiguration.solvers, select: e.select,
+                                     perturbations: e.perturbations, includeUnperturbed: e.includeUnperturbed) { try e.settings(for: $0) }
             for l in plan.leftOut {
                 leftOut.append(l.problem)
                 if case .checksumMismatch = l.reason { mismatch = true }
@@ -284,7 +293,9 @@ struct ReproduceCommand: ParsableCommand {
             let directory = root + "/" + e.name
             let info = ExperimentInfo(name: e.name, title: e.title, file: e.file, protocolKind: quick ? .quick : .full, runs: e.runs,
                                       pruning: e.pruning, problems: e.problems, solvers: e.solvers, overrides: e.overrideLines,
-                                      leftOut: plan.leftOut.map(\.message))
+                                      leftOut: plan.leftOut.map(\.message), select: e.select.isEmpty ? nil : e.select.pairs,
+                                      perturbations: e.perturbations.isEmpty ? nil
+                                          : e.perturbations.map { "\($0.label): \($0.description)" } + (e.includeUnperturbed ? [] : ["(the problems as declared are not run)"]))
             try info.write(to: directory)
             preload(plan, context: context)
             let summary = try execution.execute(plan, context: context, into: directory)
@@ -396,7 +407,10 @@ struct ReportCommand: ParsableCommand {
                     guard identity == r.fingerprint.problem else {
                         throw CLIError("\(store.path(for: r.key)): the problem \(r.key.problem) is no longer declared as when the result was made (declaration or data changed); run it again")
                     }
-                    problem = try entry.load(context)
+                    // A perturbed result's solution is stored in the original variables:
+                    // measure it on the unperturbed problem.
+                    let loaded = try entry.load(context)
+                    problem = (loaded as? PerturbedProblem)?.original ?? loaded
                     problems = [r.key.problem: problem]
                 }
                 let x = try store.solution(for: r.key, dimension: problem.dimension)

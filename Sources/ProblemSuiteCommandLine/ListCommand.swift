@@ -21,6 +21,8 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Only names matching this pattern (* and ? wildcards).") var name: String?
     @Option(parsing: .unconditional, help: "Only problems with n at least this.") var minN: Int?
     @Option(parsing: .unconditional, help: "Only problems with n at most this.") var maxN: Int?
+    @Option(name: .customLong("select"), help: ArgumentHelp("Only problems with this property (repeatable; keys: \(ProblemQuery.keys.joined(separator: ", "))), e.g. --select origin=R --select max_n=2048.", valueName: "key=value"))
+    var select: [String] = []
     @Flag(help: "List the registered families instead.") var families = false
     @Flag(help: "List the registered solvers instead.") var solvers = false
     @Flag(help: "Machine-readable output.") var json = false
@@ -61,6 +63,20 @@ struct ListCommand: ParsableCommand {
         }
     }
 
+    func validate() throws {
+        do { _ = try query() } catch { throw ValidationError("\(error)") }
+    }
+
+    /// The selection: --select pairs, with --family, --name, --min-n and --max-n on top.
+    func query() throws -> ProblemQuery {
+        var q = try ProblemQuery(pairs: select)
+        if let family { q.family = family }
+        if let name { q.name = name }
+        if let minN { q.minN = minN }
+        if let maxN { q.maxN = maxN }
+        return q
+    }
+
     func run() throws {
         if families {
             let registered = CommandLineConfiguration.families
@@ -91,7 +107,7 @@ struct ListCommand: ParsableCommand {
             FileHandle.standardError.write(Data("warning: left out of the catalogue: \(r)\n".utf8))
         }
         let dataDir = suite.dataDirectory
-        let entries = catalogue.filter(family: family, minDimension: minN, maxDimension: maxN, pattern: name)
+        let entries = catalogue.select(try query(), dataDirectory: dataDir)
         let files = FileStates(dataDirectory: dataDir)
         let rows = entries.map { e -> Row in
             let missing = Catalogue.missingFiles(of: e, dataDirectory: dataDir)

@@ -13,7 +13,7 @@ public final class SeparableQuadratic: SmoothProblem {
         self.d = d
         self.c = c
         metadata = ProblemMetadata(name: "QUAD\(d.count)", family: "test", dimension: d.count,
-                                   classification: ProblemMetadata.classify(objective: "O", degree: "2", origin: "A", dimension: d.count),
+                                   classification: ProblemMetadata.classify(objective: "O", origin: "A", dimension: d.count),
                                    seed: 0, settings: settings)
     }
 

@@ -19,7 +19,7 @@ enum SeparableQuadraticFamily: ProblemFamily {
         let seed = try d.parameters.seed(default: 1)
         try d.checkRelevantCount(dimension: n)
         let metadata = ProblemMetadata(name: d.name, aliases: d.aliases, family: identifier, dimension: n,
-                                       classification: ProblemMetadata.classify(objective: "O", degree: "2", origin: "A", dimension: n),
+                                       classification: ProblemMetadata.classify(objective: "O", origin: "A", dimension: n),
                                        seed: seed, parameters: d.parameters.values, settings: d.settings, optimalValue: 0)
         return ProblemEntry(metadata: metadata, sourceFile: d.file) { _ in SeparableQuadratic(metadata: metadata) }
     }

@@ -101,7 +101,7 @@ final class HarnessCommandsTests: XCTestCase {
                                  (["run", "--out", ""], "--out must not be empty"),
                                  (["run", "--pruning", "nan"], "percentages"),
                                  (["reproduce", "--out", ""], "--out must not be empty"),
-                                 (["reproduce", "bogus"], "known: classification, random-least-squares, relevant-vs-optimisable, sparco, sparse-coding"),
+                                 (["reproduce", "bogus"], "known: classification, perturbed, random-least-squares, relevant-vs-optimisable, sparco, sparse-coding"),
                                  (["check", "x", "--reference", "y", "--rtol", "inf"], "--rtol")] {
             let r = try runCLI(args)
             XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")

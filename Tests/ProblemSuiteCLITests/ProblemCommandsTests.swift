@@ -6,7 +6,7 @@ final class ProblemCommandsTests: XCTestCase {
         let r = try runCLI(["list", "--family", "random-least-squares"])
         XCTAssertEqual(r.status, 0, r.stderr)
         for name in ["A1", "A2", "A3", "A4", "A5", "A6"] { XCTAssert(r.stdout.contains("\n\(name) "), r.stdout) }
-        XCTAssert(r.stdout.contains("SUR2-AN-1024-0"))
+        XCTAssert(r.stdout.contains("SUR1-AN-1024-0"))
         XCTAssert(r.stdout.contains("generated"))
         XCTAssert(r.stdout.contains("6 problems"))
     }

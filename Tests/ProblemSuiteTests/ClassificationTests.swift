@@ -10,7 +10,7 @@ final class ClassificationTests: XCTestCase {
 
     private func metadata(_ n: Int, rows: Int = 0) -> ProblemMetadata {
         ProblemMetadata(name: "TOY", family: "classification", dimension: n, rows: rows,
-                        classification: ProblemMetadata.classify(objective: "O", degree: "X", origin: "R", dimension: n), seed: 1)
+                        classification: ProblemMetadata.classify(objective: "O", origin: "R", dimension: n), seed: 1)
     }
 
     /// A random dense feature matrix with some zeros, and random ±1 labels.

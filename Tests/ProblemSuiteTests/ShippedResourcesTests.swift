@@ -32,7 +32,7 @@ final class ShippedResourcesTests: XCTestCase {
         let shipped = SuitePaths.shippedProblemsDirectory + "/experiments"
         let source = Self.repositoryRoot + "/Problems/experiments"
         let expected = try fm.contentsOfDirectory(atPath: source).filter { $0.hasSuffix(".toml") }.sorted()
-        XCTAssertEqual(expected, ["classification.toml", "random_least_squares.toml", "relevant_vs_optimisable.toml",
+        XCTAssertEqual(expected, ["classification.toml", "perturbed.toml", "random_least_squares.toml", "relevant_vs_optimisable.toml",
                                   "sparco.toml", "sparse_coding.toml"])
         for name in expected {
             XCTAssertEqual(fm.contents(atPath: shipped + "/" + name), fm.contents(atPath: source + "/" + name), name)

@@ -250,7 +250,10 @@ public struct Catalogue: Sendable {
                     name: declared, aliases: aliases,
                     parameters: ParameterTable(merged, file: path, context: context),
                     settings: instanceSettings, file: path)
-                out.append(try family.entry(for: declaration))
+                var entry = try family.entry(for: declaration)
+                entry.declaration = declaration
+                entry.family = family
+                out.append(entry)
             } catch {
                 rejected.append(RejectedDeclaration(name: name, aliases: aliases, file: path,
                                                     error: ProblemSuiteError.wrapping(error, file: path)))
@@ -262,7 +265,28 @@ public struct Catalogue: Sendable {
     /// The entry called `name` (or with that alias), ignoring case.
     /// - Throws: the declaration's own error if `name` was rejected (``rejected``), else
     ///   `ProblemSuiteError/unknownProblem(name:suggestions:)` with the closest names.
+    ///
+    /// A name with parameters, `A1[n=8192,m=2048]`, is the instance with those
+    /// parameters instead of the declared ones (``LoadTimeParameters``,
+    /// ``ProblemEntry/withParameters(_:)``).
+    ///
+    /// A name with perturbations, `A1+noise:r0.01`, is the instance under them
+    /// (``Perturbation/label``, ``ProblemEntry/perturbed(by:)``).
     public func entry(named name: String) throws -> ProblemEntry {
+        // Perturbations follow the name and its parameters (`A1[s=1e+1]+permutation`).
+        let afterParameters = name.lastIndex(of: "]").map { name.index(after: $0) } ?? name.startIndex
+        if let plus = name[afterParameters...].firstIndex(of: "+") {
+            var entry = try self.entry(named: String(name[..<plus]))
+            for label in name[name.index(after: plus)...].split(separator: "+", omittingEmptySubsequences: false) {
+                guard let p = Perturbation(label: String(label)) else {
+                    throw ProblemSuiteError.invalidRequest("problem name \(name): '\(label)' is not a perturbation (labels: permutation, orthogonal:signs|haar|auto, noise:r<level>|a<level>, scaling:<c>, start:<level>)")
+                }
+                entry = try entry.perturbed(by: p)
+            }
+            return entry
+        }
+        let (base, parameters) = try LoadTimeParameters.split(name)
+        if !parameters.isEmpty { return try entry(named: base).withParameters(parameters) }
         let key = name.uppercased()
         if let e = entries.first(where: { $0.name.uppercased() == key || $0.metadata.aliases.contains { $0.uppercased() == key } }) {
             return e
@@ -276,18 +300,10 @@ public struct Catalogue: Sendable {
 
     /// Entries matching every given filter: family identifier, dimension range, and
     /// name pattern (`*` and `?` wildcards, case-insensitive; matches aliases too).
+    /// The same as ``select(_:dataDirectory:)`` with those fields of a ``ProblemQuery``.
     public func filter(family: String? = nil, minDimension: Int? = nil, maxDimension: Int? = nil,
                        pattern: String? = nil) -> [ProblemEntry] {
-        entries.filter { e in
-            if let family, e.metadata.family != family { return false }
-            if let minDimension, e.metadata.dimension < minDimension { return false }
-            if let maxDimension, e.metadata.dimension > maxDimension { return false }
-            if let pattern {
-                let names = [e.name] + e.metadata.aliases
-                if !names.contains(where: { Catalogue.wildcard(pattern, matches: $0) }) { return false }
-            }
-            return true
-        }
+        select(ProblemQuery(family: family, name: pattern, minN: minDimension, maxN: maxDimension))
     }
 
     /// Glob-style match with `*` and `?`, ignoring case.

@@ -79,6 +79,13 @@ public struct ProblemEntry: Sendable {
     public var requiredFiles: [String]
     /// Builds the problem. Generated problems ignore the context.
     public var load: @Sendable (LoadContext) throws -> any SmoothProblem
+    /// The declaration the catalogue validated into this entry, and its family: what
+    /// ``withParameters(_:)`` re-validates with other sizes. Set by the catalogue; nil for
+    /// an entry made by hand.
+    public var declaration: InstanceDeclaration?
+    public var family: (any ProblemFamily.Type)?
+    /// The parameters given at load time (`A1[n=8192]`), empty for an instance as declared.
+    public var loadTimeParameters: [String: ParameterValue] = [:]
 
     public init(metadata: ProblemMetadata, sourceFile: String, requiredFiles: [String] = [],
                 load: @escaping @Sendable (LoadContext) throws -> any SmoothProblem) {

@@ -11,10 +11,11 @@ public struct ProblemMetadata: Codable, Sendable, Equatable {
     public var dimension: Int
     /// Number of residuals or samples m, when the problem has one.
     public var rows: Int?
-    /// Classification string in the CUTEst/S2MPJ style, `XXXr-XX-n-m`:
-    /// objective (S sum of squares, O other), constraints (U none), regularity
-    /// (R smooth), degree (2 quadratic, X higher), origin (A academic, M modelling,
-    /// R real data), internal variables (N none), then n and the number of constraints.
+    /// Classification string in the CUTEst/S2MPJ scheme `XXXr-XY-n-m` (see
+    /// ``ProblemClassification``): objective (S sum of squares, O other), constraints
+    /// (U none), smoothness (R regular), derivatives provided (1: gradients), origin
+    /// (A academic, M modelling, R real data), internal variables (N none), n, and the
+    /// number of constraints (0). ``classificationFields`` parses it.
     public var classification: String
     /// The seed every random draw of this instance derives from.
     public var seed: UInt64
@@ -43,12 +44,28 @@ public struct ProblemMetadata: Codable, Sendable, Equatable {
         self.summary = summary
     }
 
-    /// The CUTEst-style classification string for an unconstrained smooth problem.
+    /// The CUTEst/S2MPJ classification string of an unconstrained problem of this suite
+    /// (``ProblemClassification``, no internal variables, no constraints).
     /// - Parameters:
-    ///   - objective: `S` (sum of squares) or `O` (other).
-    ///   - degree: `2` (quadratic) or `X` (higher or unknown).
+    ///   - objective: `S` (sum of squares), `Q` (quadratic) or `O` (other).
     ///   - origin: `A` (academic), `M` (modelling), `R` (real data).
-    public static func classify(objective: Character, degree: Character, origin: Character, dimension: Int) -> String {
-        "\(objective)UR\(degree)-\(origin)N-\(dimension)-0"
+    ///   - smoothness: `R` (regular, the default) or `I` (irregular).
+    ///   - derivatives: the highest derivative order provided, default 1 (the suite's
+    ///     oracle gives gradients, no Hessians).
+    public static func classify(objective: Character, origin: Character, dimension: Int,
+                                smoothness: Character = "R", derivatives: Int = 1) -> String {
+        ProblemClassification(objective: objective, smoothness: smoothness, derivatives: derivatives,
+                              origin: origin, variables: dimension).description
     }
+
+    /// The former form, whose 4th character was a "degree" (`2`, `X`): it now writes
+    /// the scheme's derivative order (1) and ignores `degree`.
+    @available(*, deprecated, message: "the 4th character is the derivative order provided; use classify(objective:origin:dimension:)")
+    public static func classify(objective: Character, degree: Character, origin: Character, dimension: Int) -> String {
+        classify(objective: objective, origin: origin, dimension: dimension)
+    }
+
+    /// ``classification`` parsed (nil if it does not follow the scheme, which a family of
+    /// another package may not).
+    public var classificationFields: ProblemClassification? { try? ProblemClassification.parse(classification) }
 }

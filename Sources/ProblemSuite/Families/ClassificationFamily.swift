@@ -133,7 +133,7 @@ public enum ClassificationFamily: ProblemFamily {
         values["normalize"] = .string(p.normalize ? "min-max" : "none")
         let metadata = ProblemMetadata(
             name: d.name, aliases: d.aliases, family: identifier, dimension: p.dimension, rows: p.trainingCount,
-            classification: ProblemMetadata.classify(objective: "O", degree: "X", origin: "R", dimension: p.dimension),
+            classification: ProblemMetadata.classify(objective: "O", origin: "R", dimension: p.dimension),
             seed: p.seed, parameters: values, settings: d.settings, optimalValue: nil,
             summary: "averaged \(p.loss.rawValue) loss, \(p.trainingCount) training / \(p.sampleCount - p.trainingCount) test samples of \(p.file), \(p.features) features\(p.bias ? " + bias" : "")\(p.normalize ? ", min-max normalised" : "")")
         return ProblemEntry(metadata: metadata, sourceFile: d.file, requiredFiles: p.requiredFiles) { context in

@@ -74,7 +74,7 @@ public enum RandomLeastSquaresFamily: ProblemFamily {
         values["n"] = .int(p.n); values["m"] = .int(p.m); values["s"] = .int(p.s)
         let metadata = ProblemMetadata(
             name: d.name, aliases: d.aliases, family: identifier, dimension: p.n, rows: p.m,
-            classification: ProblemMetadata.classify(objective: "S", degree: "2", origin: "A", dimension: p.n),
+            classification: ProblemMetadata.classify(objective: "S", origin: "A", dimension: p.n),
             seed: p.seed, parameters: values, settings: d.settings, optimalValue: 0,
             summary: "½‖Ax−b‖², A \(p.m)×\(p.n) \(p.ensemble.rawValue), x* \(p.s)-sparse")
         return ProblemEntry(metadata: metadata, sourceFile: d.file) { _ in make(p, metadata: metadata) }

@@ -233,7 +233,7 @@ public enum SparcoFamily: ProblemFamily {
         values["seed"] = .int(Int(p.seed))
         let metadata = ProblemMetadata(
             name: d.name, aliases: d.aliases, family: identifier, dimension: p.dimension, rows: p.rows,
-            classification: ProblemMetadata.classify(objective: "S", degree: "2", origin: "A", dimension: p.dimension),
+            classification: ProblemMetadata.classify(objective: "S", origin: "A", dimension: p.dimension),
             seed: p.seed, parameters: values, settings: d.settings, optimalValue: 0,
             summary: summary(p))
         return ProblemEntry(metadata: metadata, sourceFile: d.file) { _ in make(p, metadata: metadata) }

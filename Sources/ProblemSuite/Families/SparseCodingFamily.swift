@@ -73,7 +73,7 @@ public enum SparseCodingFamily: ProblemFamily {
         values["training_file"] = .string(p.dictionary.trainingFile); values["test_file"] = .string(p.testFile)
         let metadata = ProblemMetadata(
             name: d.name, aliases: d.aliases, family: identifier, dimension: o.atoms, rows: 784,
-            classification: ProblemMetadata.classify(objective: "S", degree: "2", origin: "R", dimension: o.atoms),
+            classification: ProblemMetadata.classify(objective: "S", origin: "R", dimension: o.atoms),
             seed: p.seed, parameters: values, settings: d.settings, optimalValue: nil,
             summary: "½‖y−Dx‖², y = MNIST test image \(p.image), D 784×\(o.atoms) by K-SVD (T = \(o.sparsity), \(o.iterations) it., \(p.dictionary.trainingCount) images)")
         return ProblemEntry(metadata: metadata, sourceFile: d.file,

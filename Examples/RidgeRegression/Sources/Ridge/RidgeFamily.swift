@@ -43,7 +43,7 @@ public enum RidgeFamily: ProblemFamily {
         values["lambda"] = .double(p.lambda); values["noise"] = .double(p.noise)
         let metadata = ProblemMetadata(
             name: d.name, aliases: d.aliases, family: identifier, dimension: p.n, rows: p.m,
-            classification: ProblemMetadata.classify(objective: "O", degree: "2", origin: "A", dimension: p.n),
+            classification: ProblemMetadata.classify(objective: "O", origin: "A", dimension: p.n),
             seed: p.seed, parameters: values, settings: d.settings,
             summary: "½‖Ax−b‖² + (\(p.lambda)/2)‖x‖², A \(p.m)×\(p.n) Gaussian, x* \(p.s)-sparse, noise \(p.noise)")
         return ProblemEntry(metadata: metadata, sourceFile: d.file) { _ in make(p, metadata: metadata) }
