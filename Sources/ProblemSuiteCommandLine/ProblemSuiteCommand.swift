@@ -18,7 +18,8 @@ public struct ProblemSuiteCommand: ParsableCommand {
         version: SuiteVersion.versionLine,
         groupedSubcommands: [
             CommandGroup(name: "Problems", subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self,
-                                                         CheckGradientCommand.self, ExportCommand.self, SolveCommand.self]),
+                                                         CheckGradientCommand.self, ExportCommand.self, SolveCommand.self,
+                                                         OracleCommand.self]),
             CommandGroup(name: "Experiments", subcommands: [ReproduceCommand.self, RunCommand.self, ReportCommand.self,
                                                             CheckCommand.self, MergeCommand.self, PictureCommand.self]),
             CommandGroup(name: "Data", subcommands: [DataCommand.self, KSVDCommand.self]),
