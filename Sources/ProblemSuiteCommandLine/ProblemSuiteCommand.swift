@@ -44,12 +44,16 @@ public struct ProblemSuiteCommand: ParsableCommand {
 /// ```
 public enum ProblemSuiteCLI {
     /// Installs the families and solvers (``CommandLineConfiguration/install(families:solvers:)``),
+    /// with the external solvers declared in `solvers/*.toml` of the problems directory and in
+    /// `$PROBLEMSUITE_SOLVERS` after them (`docs/protocol.md`),
     /// then parses `arguments` (default: the process's) and runs the command; exits with
     /// its status. Call it once, from `main`.
     public static func main(families: [any ProblemFamily.Type] = FamilyRegistry.standard,
                             solvers: SolverRegistry = .standard, arguments: [String]? = nil) -> Never {
         do {
-            try CommandLineConfiguration.install(families: families, solvers: solvers)
+            let withExternal = try ExternalSolverLoading.registry(
+                adding: solvers, arguments: arguments ?? Array(CommandLine.arguments.dropFirst()))
+            try CommandLineConfiguration.install(families: families, solvers: withExternal)
         } catch {
             ProblemSuiteCommand.exit(withError: error)
         }

@@ -31,7 +31,8 @@ public enum SolverRun {
     ///
     /// Evaluation counts and wall time cover the solver's own calls only: whatever the
     /// observer evaluates (f for traces) is excluded.
-    /// - Throws: the solver's start errors (bad x0, bad parameters).
+    /// - Throws: the solver's start errors (bad x0, bad parameters), and the
+    ///   ``FailableSolver/failure`` of a solver whose run failed.
     public static func run(_ solver: any Solver, on problem: any SmoothProblem, from x0: [Double],
                            observer: (any SolverObserver)? = nil) throws -> SolverResult {
         let counter = problem.evaluations
@@ -46,11 +47,14 @@ public enum SolverRun {
             values += counter.values - v0
             gradients += counter.gradients - g0
         }
+        let failable = solver as? any FailableSolver
         try timed { try solver.start(problem: problem, x0: x0) }
+        if let failure = failable?.failure { throw failure }
         let state = solver.state
         if let observer { state.withRecord { observer.observe($0) } }
         while !state.isStopped {
             timed { solver.step() }
+            if let failure = failable?.failure { throw failure }
             if let observer { state.withRecord { observer.observe($0) } }
         }
         let threshold = solver.settings.sparsityThreshold

@@ -41,7 +41,7 @@ class TaskProblem:
         self.name = self.metadata["name"]
         self.n = int(self.metadata["dimension"])
         self.family = self.metadata["family"]
-        self.run = task["run"]
+        self.task = task.get("task")
         self.stopped = None
 
     def _ask(self, kind, x, expect):
