@@ -29,7 +29,9 @@ public struct Experiment: Sendable, Equatable {
     public var settingsOverrides: [String: ParameterValue]
     public var file: String
 
-    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick"]
+    /// `solver`: `[[solver]]` tables declaring external solvers, read at startup
+    /// (``ExternalSolverDeclaration/readAll(problemsDirectory:)``), not here.
+    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick", "solver"]
     static let quickKeys = ["runs", "settings", "problems", "solvers"]
 
     /// Reads an experiment file; `quick` selects its `[quick]` (CI-sized) form. Solver

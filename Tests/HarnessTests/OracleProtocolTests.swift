@@ -321,6 +321,25 @@ final class OracleProtocolTests: XCTestCase {
         assertFails(decl, containing: ["protocol version 9"])
     }
 
+    /// A failed task kills its process; the next task of the same solver gets a new one.
+    func testTaskAfterAFailureRunsInAFreshProcess() throws {
+        try requirePython()
+        let dir = try TemporaryDirectory()
+        let flag = dir.path + "/crashed"
+        let decl = try declaration("once", """
+        def once(problem, x0, settings):
+            if not os.path.exists(\(String(reflecting: flag))):
+                open(\(String(reflecting: flag)), "w").close()
+                os._exit(1)
+            x = x0.copy(); g = problem.grad(x)
+            while True:
+                x = x - 0.1 * g; g = problem.grad(x)
+        ps.serve(once)
+        """, in: dir)
+        XCTAssertThrowsError(try run(decl, on: quadratic(8)))
+        XCTAssertEqual(try run(decl, on: quadratic(8), kmax: 5).iterations, 5)
+    }
+
     // MARK: The Python prunAdag-V3 against the Swift one
 
     /// Records every iterate's ‖g_k‖, f(x_k) and sparsity.
@@ -359,6 +378,33 @@ final class OracleProtocolTests: XCTestCase {
     }
 
     // MARK: Declarations
+
+    func testExperimentSolverTablesAreDeclarations() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.path + "/experiments", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir.path + "/solvers", withIntermediateDirectories: true)
+        try "name = \"a\"\ncommand = [\"python3\", \"a.py\"]\n".write(toFile: dir.path + "/solvers/a.toml", atomically: true, encoding: .utf8)
+        try """
+        name = "mine"
+        solvers = ["b", "prunadag-v3"]
+        [[solver]]
+        name = "b"
+        command = ["python3", "b.py"]
+        time_limit = 5
+        """.write(toFile: dir.path + "/experiments/mine.toml", atomically: true, encoding: .utf8)
+        let all = try ExternalSolverDeclaration.readAll(problemsDirectory: dir.path)
+        XCTAssertEqual(all.map(\.name), ["a", "b"])
+        XCTAssertEqual(all[1].timeLimit, 5)
+        XCTAssertEqual(all[1].directory, dir.path + "/experiments")
+        let registry = try SolverRegistry.standard.adding(contentsOf: all.map { $0.entry() })
+        let e = try Experiment.read(file: dir.path + "/experiments/mine.toml", registry: registry)
+        XCTAssertEqual(e.solvers, ["b", "prunadag-v3"])
+        // Two different declarations of one name are an error naming both places.
+        try "name = \"b\"\ncommand = [\"julia\", \"b.jl\"]\n".write(toFile: dir.path + "/solvers/b.toml", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ExternalSolverDeclaration.readAll(problemsDirectory: dir.path)) {
+            XCTAssertTrue("\($0)".contains("declared differently"), "\($0)")
+        }
+    }
 
     func testDeclarationFileErrorsNameFileAndKey() throws {
         let dir = try TemporaryDirectory()

@@ -32,9 +32,26 @@ public final class ExternalSolver: FailableSolver {
     private var stopSent = false
     private var taskCount = 0
 
-    init(pool: ExternalSolverPool, settings: SolverSettings) {
+    /// Takes a process from the pool (starting one if none is idle, hello included), so
+    /// that a process start-up is not counted in the task's solver time.
+    /// - Throws: when the process cannot start or fails the hello (the message names the
+    ///   command and carries its stderr).
+    init(pool: ExternalSolverPool, settings: SolverSettings) throws {
         self.pool = pool
         self.settings = settings
+        do {
+            let p = try pool.checkOut()
+            process = p
+            if !p.greeted { try p.greet() }
+        } catch {
+            fail(error)
+            throw failure!
+        }
+    }
+
+    deinit {
+        // A process taken for a task that never started goes back to the pool.
+        if let p = process, taskCount == 0 { pool.checkIn(p) } else { process?.kill() }
     }
 
     struct Task: Encodable {
@@ -51,8 +68,9 @@ public final class ExternalSolver: FailableSolver {
         failure = nil
         taskCount += 1
         do {
-            let p = try pool.checkOut()
+            let p = try process ?? pool.checkOut()
             process = p
+            if !p.greeted { try p.greet() }
             p.channel.deadline = ContinuousClock.now + .seconds(pool.declaration.timeLimit)
             try p.channel.send(.task, json: Task(task: taskCount, problem: problem.metadata, settings: settings))
             try x0.withUnsafeBufferPointer { try p.channel.send(.vector, vector: $0) }

@@ -3,7 +3,8 @@ import ProblemSuite
 import Solvers
 
 /// An external solver declared in a file: `solvers/*.toml` of the user's problems
-/// directory (`docs/protocol.md`, "External solvers"):
+/// directory, or a `[[solver]]` table (same keys) of an experiment file there
+/// (`docs/protocol.md`, "External solvers"):
 ///
 /// ```toml
 /// name = "py-prunadag-v3"
@@ -52,6 +53,14 @@ public struct ExternalSolverDeclaration: Sendable, Equatable {
     /// - Throws: ``ProblemSuiteError`` naming the file and key for a missing or bad key.
     public static func read(file: String) throws -> ExternalSolverDeclaration {
         let table = ParameterTable(try TOMLReading.read(file: file), file: file, context: "")
+        let directory = (file as NSString).deletingLastPathComponent
+        return try read(table, directory: directory.isEmpty ? "." : directory)
+    }
+
+    /// Reads a declaration from a table: a whole `solvers/*.toml` file, or one
+    /// `[[solver]]` table of an experiment file. The command runs in `directory`.
+    public static func read(_ table: ParameterTable, directory: String) throws -> ExternalSolverDeclaration {
+        let file = table.file
         try table.rejectUnknownKeys(allowed: ["name", "summary", "command", "time_limit", "parameter"])
         let name = try table.string("name")
         let summary = try table.optionalString("summary") ?? "external solver (\(file))"
@@ -95,20 +104,46 @@ public struct ExternalSolverDeclaration: Sendable, Equatable {
                 parameters.append(SolverParameter(key, default: value, domain: domain, summary: try p.string("summary", default: "")))
             }
         }
-        let directory = (file as NSString).deletingLastPathComponent
-        return ExternalSolverDeclaration(name: name, summary: summary, command: command,
-                                         directory: directory.isEmpty ? "." : directory,
-                                         parameters: parameters, timeLimit: limit, file: file)
+        return ExternalSolverDeclaration(name: name, summary: summary, command: command, directory: directory,
+                                         parameters: parameters, timeLimit: limit,
+                                         file: table.context.isEmpty ? file : "\(file) (\(table.context))")
     }
 
-    /// Every declaration in `problemsDirectory/solvers/*.toml`, sorted by file name; none
-    /// when there is no such directory.
+    /// Every declaration of a problems directory: the files `solvers/*.toml`, then the
+    /// `[[solver]]` tables of `experiments/*.toml` (in file order; a solver declared the
+    /// same way twice counts once). None when there are neither.
+    /// - Throws: a file's error, or two different declarations of one name.
     public static func readAll(problemsDirectory: String) throws -> [ExternalSolverDeclaration] {
-        let dir = (problemsDirectory as NSString).appendingPathComponent("solvers")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
-        return try names.filter { $0.hasSuffix(".toml") }.sorted().map {
-            try read(file: (dir as NSString).appendingPathComponent($0))
+        let fm = FileManager.default
+        func tomlFiles(_ dir: String) -> [String] {
+            ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".toml") }.sorted()
+                .map { (dir as NSString).appendingPathComponent($0) }
         }
+        var out = try tomlFiles((problemsDirectory as NSString).appendingPathComponent("solvers")).map { try read(file: $0) }
+        let experiments = (problemsDirectory as NSString).appendingPathComponent("experiments")
+        for file in tomlFiles(experiments) {
+            // Only files that declare solvers are parsed here (the others when an experiment runs).
+            guard let text = try? TOMLReading.readText(file: file), text.contains("[[solver]]") else { continue }
+            let root = ParameterTable(try TOMLReading.parse(text, file: file), file: file, context: "")
+            guard case .array(let items)? = root["solver"] else { throw root.invalid("solver", "an array of tables ([[solver]])") }
+            for (i, item) in items.enumerated() {
+                guard case .table(let t) = item else { throw root.invalid("solver", "an array of tables ([[solver]])") }
+                out.append(try read(ParameterTable(t, file: file, context: "[[solver]] #\(i + 1)"), directory: experiments))
+            }
+        }
+        var unique: [ExternalSolverDeclaration] = []
+        for d in out {
+            if let same = unique.first(where: { $0.name == d.name }) {
+                var a = same, b = d
+                a.file = ""; b.file = ""
+                guard a == b else {
+                    throw ProblemSuiteError.invalidRequest("external solver '\(d.name)' is declared differently in \(same.file) and \(d.file)")
+                }
+                continue
+            }
+            unique.append(d)
+        }
+        return unique
     }
 
     /// The registry entry: each task gets an ``ExternalSolver`` over a process of one
@@ -116,7 +151,7 @@ public struct ExternalSolverDeclaration: Sendable, Equatable {
     public func entry() -> SolverRegistry.Entry {
         let pool = ExternalSolverPool(self)
         return SolverRegistry.Entry(name: name, summary: summary + " [external: \(commandLine)]", parameters: parameters) { settings in
-            ExternalSolver(pool: pool, settings: settings)
+            try ExternalSolver(pool: pool, settings: settings)
         }
     }
 }

@@ -20,9 +20,8 @@ public final class ExternalSolverProcess: @unchecked Sendable {
     public let channel: OracleChannel
     private let stderrTail = StderrTail()
 
-    /// Starts the command and exchanges hellos (waiting at most the task time limit).
-    /// - Throws: ``OracleError`` naming the command when it cannot start or does not
-    ///   answer the hello with the protocol's client hello.
+    /// Starts the command, and a thread collecting its stderr (``greet()`` follows).
+    /// - Throws: ``OracleError`` naming the command when it cannot start.
     init(_ declaration: ExternalSolverDeclaration) throws {
         self.declaration = declaration
         OracleChannel.ignoreBrokenPipeSignal()
@@ -53,6 +52,15 @@ public final class ExternalSolverProcess: @unchecked Sendable {
             tail.done.store(true, ordering: .releasing)
         }
         t.start()
+    }
+
+    /// Whether the hellos were exchanged.
+    public private(set) var greeted = false
+
+    /// Sends the hello and reads the client hello (waiting at most the task time limit).
+    /// - Throws: ``OracleError`` when the process does not answer with a client hello
+    ///   of this protocol version.
+    func greet() throws {
         channel.deadline = ContinuousClock.now + .seconds(declaration.timeLimit)
         let hello = OracleServerHello(mode: "solver", solver: declaration.name)
         try channel.send(.hello, json: hello)
@@ -75,6 +83,7 @@ public final class ExternalSolverProcess: @unchecked Sendable {
         default:
             throw OracleError.malformed("the first message is \(h.kindName), expected the client hello (0x08)")
         }
+        greeted = true
     }
 
     /// The captured stderr (its last ``stderrLimit`` bytes), after waiting up to `wait`
