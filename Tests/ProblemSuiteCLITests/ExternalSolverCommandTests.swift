@@ -71,6 +71,47 @@ final class ExternalSolverCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/results/A1/adagrad/run-0001.json"))
     }
 
+    /// An experiment of the user's problems directory declares its own Python solver in a
+    /// `[[solver]]` table; `reproduce` runs it beside a built-in one.
+    func testReproduceRunsAnExperimentsOwnSolverTable() throws {
+        try requirePython()
+        let dir = try TemporaryDirectory(prefix: "external-cli")
+        defer { dir.remove() }
+        let repo = ExternalSolverCommandTests.repository
+        try dir.write("problems/random_least_squares.toml",
+                      text: try String(contentsOfFile: repo + "/Problems/random_least_squares.toml", encoding: .utf8))
+        try dir.write("problems/experiments/mine.toml", text: """
+        name = "mine"
+        problems = ["A3"]
+        solvers = ["prunadag-v3", "py-v3"]
+        runs = 1
+        [settings]
+        kmax = 40
+        [[solver]]
+        name = "py-v3"
+        command = ["python3", \(String(reflecting: repo + "/clients/python/examples/prunadag_v3.py"))]
+        time_limit = 60
+        [[solver.parameter]]
+        key = "sigma"
+        default = 0.01
+        [[solver.parameter]]
+        key = "c"
+        default = 1.0
+        """)
+        let out = dir.file("results")
+        let r = try runCLI(["reproduce", "mine", "--problems-dir", dir.file("problems"), "--quiet", "--out", out])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let swift = try String(contentsOfFile: "\(out)/mine/results/A3/prunadag-v3/run-0000.json", encoding: .utf8)
+        let python = try String(contentsOfFile: "\(out)/mine/results/A3/py-v3/run-0000.json", encoding: .utf8)
+        func field(_ text: String, _ key: String) -> String? {
+            text.components(separatedBy: "\"\(key)\"").dropFirst().first?.split(separator: ",").first.map(String.init)
+        }
+        for key in ["gradientNorm", "value", "iterations"] {
+            XCTAssertNotNil(field(swift, key), key)
+            XCTAssertEqual(field(swift, key), field(python, key), key)
+        }
+    }
+
     func testBrokenDeclarationIsAClearError() throws {
         let dir = try TemporaryDirectory(prefix: "external-cli")
         defer { dir.remove() }
