@@ -221,6 +221,30 @@ final class OracleProtocolTests: XCTestCase {
         XCTAssertEqual(r.x, x)
     }
 
+    /// kmax = 0: the run stops at x0; a solver that asks elsewhere first gets the true
+    /// gradient there with the stop code, and the task ends cleanly.
+    func testStopAtStartAnswersTheTrueGradient() throws {
+        try requirePython()
+        let dir = try TemporaryDirectory()
+        let out = dir.path + "/g.txt"
+        let decl = try declaration("elsewhere", """
+        def elsewhere(problem, x0, settings):
+            try:
+                problem.grad(x0 + 1.0)
+            except ps.Stop as s:
+                np.savetxt(\(String(reflecting: out)), s.gradient)
+                raise
+        ps.serve(elsewhere)
+        """, in: dir)
+        let p = quadratic(8)
+        let r = try run(decl, on: p, kmax: 0)
+        XCTAssertEqual(r.iterations, 0)
+        XCTAssertEqual(r.stopReason, .iterationLimit)
+        let got = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { Double($0)! }
+        let expected = p.gradient(at: p.startingPoint(run: 0).map { $0 + 1 })
+        for i in got.indices { XCTAssertEqual(got[i], expected[i], accuracy: 1e-12 * max(1, abs(expected[i]))) }
+    }
+
     func testExternalSolverCrashFailsWithStderr() throws {
         try requirePython()
         let dir = try TemporaryDirectory()

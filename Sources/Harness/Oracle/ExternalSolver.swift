@@ -118,7 +118,8 @@ public final class ExternalSolver: FailableSolver {
                 }
                 let atStart = !answeredStart && request == x0
                 answeredStart = true
-                if !atStart && !state.isStopped {
+                let stoppedBefore = state.isStopped
+                if !atStart && !stoppedBefore {
                     try state.updateIterate { x, _ in
                         var s = 0.0
                         for i in 0..<n { let d = request[i] - x[i]; s += d * d; x[i] = request[i] }
@@ -127,6 +128,21 @@ public final class ExternalSolver: FailableSolver {
                     state.finishStep(StepSummary(iteration: state.iteration, stepNorm: stepSquared.squareRoot()))
                 }
                 let code = state.stopReason.map(OracleProtocol.code(of:)) ?? 0
+                if !atStart && stoppedBefore {
+                    // Stopped at x0 (kmax = 0, or ‖g₀‖ ≤ eps) but asked elsewhere: the true
+                    // values at that x, not an iterate, with the stop code.
+                    var g: [Double] = []
+                    var f = problem.valueAndGradient(at: request, into: &g)
+                    if kind == .gradientRequest {
+                        try g.withUnsafeBufferPointer { try ch.send(.gradient, code: code, vector: $0) }
+                    } else {
+                        try withUnsafeBytes(of: &f) { fb in
+                            try g.withUnsafeBytes { try ch.send(.valueAndGradient, code: code, parts: [fb, $0]) }
+                        }
+                    }
+                    stopSent = true
+                    continue
+                }
                 if kind == .gradientRequest {
                     try state.withGradient { g in try g.withUnsafeBufferPointer { try ch.send(.gradient, code: code, vector: $0) } }
                 } else {
