@@ -41,7 +41,9 @@ public struct Experiment: Sendable, Equatable {
     public var includeUnperturbed: Bool = true
     public var file: String
 
-    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick", "select", "perturbation", "unperturbed"]
+    /// `solver`: `[[solver]]` tables declaring external solvers, read at startup
+    /// (``ExternalSolverDeclaration/readAll(problemsDirectory:)``), not here.
+    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick", "select", "perturbation", "unperturbed", "solver"]
     static let quickKeys = ["runs", "settings", "problems", "solvers"]
 
     /// Reads an experiment file; `quick` selects its `[quick]` (CI-sized) form. Solver

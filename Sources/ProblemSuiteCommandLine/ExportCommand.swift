@@ -8,7 +8,11 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write a problem's data as NumPy .npy files plus a JSON description.",
         discussion: """
         Writes A.npy (when A is stored densely, or with --dense), b.npy, x_star.npy (when \
-        known), x0.npy (the start of run --seed) and problem.json into --out.
+        known), x0.npy (the start of run --seed) and problem.json into --out. Sparse coding: \
+        A.npy is the dictionary, b.npy the image. Classification: X_train.npy and X_test.npy \
+        (dense storage, or with --dense), else CSR as X_train_indptr.npy, X_train_indices.npy \
+        (int64) and X_train_data.npy (and X_test_…), with y_train.npy and y_test.npy (±1). A \
+        family whose data cannot be exported is an error (exit non-zero).
         """)
 
     @OptionGroup var suite: SuiteOptions
@@ -37,6 +41,23 @@ struct ExportCommand: ParsableCommand {
         enum CodingKeys: String, CodingKey { case metadata, solvers, run, files, operator_ = "operator", valueAtStart, gradientNormAtStart }
     }
 
+    /// Features as X.npy (dense storage or --dense), else CSR as three arrays.
+    func writeFeatures(_ m: FeatureMatrix, _ stem: String, into files: inout [String: String]) throws {
+        if dense || m.storageName == "dense" {
+            let d = m.denseMatrix
+            try NPYWriter.write(d.storage, shape: [d.rows, d.columns], to: out + "/\(stem).npy")
+            files[stem] = "\(stem).npy"
+        } else {
+            let c = m.csr
+            try NPYWriter.write(integers: c.rowStart, shape: [c.rowStart.count], to: out + "/\(stem)_indptr.npy")
+            try NPYWriter.write(integers: c.columnIndices.map(Int.init), shape: [c.columnIndices.count], to: out + "/\(stem)_indices.npy")
+            try NPYWriter.write(c.values, shape: [c.values.count], to: out + "/\(stem)_data.npy")
+            files[stem + "_indptr"] = "\(stem)_indptr.npy"
+            files[stem + "_indices"] = "\(stem)_indices.npy"
+            files[stem + "_data"] = "\(stem)_data.npy"
+        }
+    }
+
     func run() throws {
         let catalogue = try suite.catalogue()
         let problem = try suite.loadProblem(name, from: catalogue)
@@ -53,6 +74,18 @@ struct ExportCommand: ParsableCommand {
                 }
                 try NPYWriter.write(exportable.exportRHS, shape: [exportable.exportRHS.count], to: out + "/b.npy")
                 files["b"] = "b.npy"
+            } else if let lr = problem as? LogisticRegressionProblem {
+                opDescription = "logistic regression (\(lr.loss.rawValue)) on \(lr.features.storageName) features"
+                try writeFeatures(lr.features, "X_train", into: &files)
+                try NPYWriter.write(lr.labels, shape: [lr.labels.count], to: out + "/y_train.npy")
+                files["y_train"] = "y_train.npy"
+                if let t = lr.testFeatures {
+                    try writeFeatures(t, "X_test", into: &files)
+                    try NPYWriter.write(lr.testLabels, shape: [lr.testLabels.count], to: out + "/y_test.npy")
+                    files["y_test"] = "y_test.npy"
+                }
+            } else {
+                throw CLIError("export: \(problem.name) (family \(problem.metadata.family)): this family's data cannot be exported (it is neither a matrix-and-right-hand-side problem nor a classification problem)")
             }
             if let xs = problem.knownSolution {
                 try NPYWriter.write(xs, shape: [xs.count], to: out + "/x_star.npy")

@@ -18,7 +18,8 @@ public struct ProblemSuiteCommand: ParsableCommand {
         version: SuiteVersion.versionLine,
         groupedSubcommands: [
             CommandGroup(name: "Problems", subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self,
-                                                         CheckGradientCommand.self, ExportCommand.self, SolveCommand.self]),
+                                                         CheckGradientCommand.self, ExportCommand.self, SolveCommand.self,
+                                                         OracleCommand.self]),
             CommandGroup(name: "Experiments", subcommands: [ReproduceCommand.self, RunCommand.self, ReportCommand.self,
                                                             CheckCommand.self, MergeCommand.self, PictureCommand.self,
                                                             ProfileCommand.self]),
@@ -44,12 +45,16 @@ public struct ProblemSuiteCommand: ParsableCommand {
 /// ```
 public enum ProblemSuiteCLI {
     /// Installs the families and solvers (``CommandLineConfiguration/install(families:solvers:)``),
+    /// with the external solvers declared in `solvers/*.toml` of the problems directory and in
+    /// `$PROBLEMSUITE_SOLVERS` after them (`docs/oracle-protocol.md`),
     /// then parses `arguments` (default: the process's) and runs the command; exits with
     /// its status. Call it once, from `main`.
     public static func main(families: [any ProblemFamily.Type] = FamilyRegistry.standard,
                             solvers: SolverRegistry = .standard, arguments: [String]? = nil) -> Never {
         do {
-            try CommandLineConfiguration.install(families: families, solvers: solvers)
+            let withExternal = try ExternalSolverLoading.registry(
+                adding: solvers, arguments: arguments ?? Array(CommandLine.arguments.dropFirst()))
+            try CommandLineConfiguration.install(families: families, solvers: withExternal)
         } catch {
             ProblemSuiteCommand.exit(withError: error)
         }

@@ -34,7 +34,8 @@ public enum SolverRun {
     /// (``SolverObserver/wantsValues``) gets f(x_k) from the solver's own gradient pass
     /// where the problem computes it there: no second pass, counted as traced values
     /// (``EvaluationCounter/tracedValues``), not in ``SolverResult/valueEvaluations``.
-    /// - Throws: the solver's start errors (bad x0, bad parameters).
+    /// - Throws: the solver's start errors (bad x0, bad parameters), and the
+    ///   ``FailableSolver/failure`` of a solver whose run failed.
     public static func run(_ solver: any Solver, on problem: any SmoothProblem, from x0: [Double],
                            observer: (any SolverObserver)? = nil) throws -> SolverResult {
         let counter = problem.evaluations
@@ -51,11 +52,14 @@ public enum SolverRun {
         }
         solver.state.keepsValues = observer?.wantsValues ?? false
         defer { solver.state.keepsValues = false }
+        let failable = solver as? any FailableSolver
         try timed { try solver.start(problem: problem, x0: x0) }
+        if let failure = failable?.failure { throw failure }
         let state = solver.state
         if let observer { state.withRecord { observer.observe($0) } }
         while !state.isStopped {
             timed { solver.step() }
+            if let failure = failable?.failure { throw failure }
             if let observer { state.withRecord { observer.observe($0) } }
         }
         let threshold = solver.settings.sparsityThreshold

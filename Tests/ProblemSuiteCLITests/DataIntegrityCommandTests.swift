@@ -89,6 +89,34 @@ final class DataIntegrityCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("warning:") && r.stderr.contains("checksum mismatch"), r.stderr)
     }
 
+    /// export writes a classification problem's features and labels (issue #18): the
+    /// rows of the train and test parts add up to the file's, labels are ±1.
+    func testExportWritesClassificationData() throws {
+        let r = try run(["export", "TOY", "--out", dir.file("out")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        func shape(_ name: String) throws -> String {
+            let data = try Data(contentsOf: URL(fileURLWithPath: dir.file("out/" + name)))
+            let header = String(decoding: data[10..<min(data.count, 128)], as: UTF8.self)
+            return header.components(separatedBy: "'shape': (")[1].components(separatedBy: ")")[0]
+        }
+        let train = try shape("X_train.npy"), labels = try shape("y_train.npy")
+        XCTAssertTrue(train.hasSuffix(", 4"), train)
+        XCTAssertEqual(train.components(separatedBy: ",")[0] + ",", labels)
+        var rows = Int(train.components(separatedBy: ",")[0])!
+        if FileManager.default.fileExists(atPath: dir.file("out/X_test.npy")) {
+            rows += Int(try shape("y_test.npy").components(separatedBy: ",")[0])!
+        }
+        XCTAssertEqual(rows, 10)
+        let y = try Data(contentsOf: URL(fileURLWithPath: dir.file("out/y_train.npy")))
+        y.withUnsafeBytes { raw in
+            let start = 10 + (Int(raw[8]) | Int(raw[9]) << 8)
+            for off in stride(from: start, to: raw.count, by: 8) {
+                let v = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: off, as: UInt64.self)))
+                XCTAssertTrue(v == 1 || v == -1, "label \(v)")
+            }
+        }
+    }
+
     func testDataVerifyFillsTheCacheThatShowReads() throws {
         var r = try run(["show", "TOY"])
         XCTAssertTrue(r.stdout.contains("toy.svm (unchecked)"), r.stdout)

@@ -23,6 +23,22 @@ final class SparseCodingTests: XCTestCase {
         ParameterTable(values, file: "sparse_coding.toml", context: "instance \"T\"")
     }
 
+    /// export's view (issue #18): the matrix is the dictionary D (length × K, atom k in
+    /// column k), the right-hand side the image.
+    func testExportsTheDictionaryAndTheImage() throws {
+        let atoms: [Double] = [1, 2, 3, 4, 5, 6]   // K = 2 atoms of length 3
+        let image: [Double] = [7, 8, 9]
+        let meta = ProblemMetadata(name: "SC", family: SparseCodingFamily.identifier, dimension: 2, rows: 3,
+                                   classification: "SUR2-RN-2-0", seed: 0, parameters: [:], settings: SolverSettings(),
+                                   optimalValue: nil, summary: "")
+        let p = SparseCodingProblem(atoms: atoms, count: 2, length: 3, image: image, metadata: meta)
+        let exportable = try XCTUnwrap(p as Any as? any MatrixExportable)
+        let d = try XCTUnwrap(exportable.exportMatrix(materialize: false))
+        XCTAssertEqual([d.rows, d.columns], [3, 2])
+        XCTAssertEqual(d.storage, [1, 4, 2, 5, 3, 6])
+        XCTAssertEqual(exportable.exportRHS, image)
+    }
+
     func testParameterErrorsNameTheKey() {
         let cases: [([String: ParameterValue], String)] = [
             ([:], "image"),

@@ -17,3 +17,10 @@ extension LeastSquaresProblem: MatrixExportable {
     }
     public var exportRHS: [Double] { rhs }
 }
+
+/// Sparse coding: the dictionary D (784 × K) as the matrix, the image as the signal b.
+extension SparseCodingProblem: MatrixExportable {
+    public var operatorDescription: String { inner.operatorDescription }
+    public func exportMatrix(materialize: Bool) -> DenseMatrix? { inner.exportMatrix(materialize: materialize) }
+    public var exportRHS: [Double] { inner.exportRHS }
+}
