@@ -137,6 +137,9 @@ final class TraceWriter: SolverObserver {
         buffer = "k,gnorm,f,sparsity_pct,step_norm,alpha,R,A,D\n"
     }
 
+    /// f(x_k) from the solver's gradient pass where the problem computes it there.
+    var wantsValues: Bool { true }
+
     func observe(_ record: IterationRecord) {
         if let row = pending, record.iteration == pendingIteration {
             // Stopped without a step (Frank-Wolfe, ĝ = 0): the pending row is the last.
@@ -152,7 +155,7 @@ final class TraceWriter: SolverObserver {
         }
         let k = record.iteration
         let wantsValue = k % recordEvery == 0 || record.stopReason != nil
-        let f = wantsValue ? "\(problem.value(at: record.iterateBuffer))" : ""
+        let f = wantsValue ? "\(record.value ?? problem.value(at: record.iterateBuffer))" : ""
         let sparsity = SolverRun.sparsityPercentage(record.iterateBuffer, threshold: threshold)
         let row = "\(k),\(record.gradientNorm),\(f),\(sparsity)"
         if record.stopReason != nil {
