@@ -195,6 +195,32 @@ final class OracleProtocolTests: XCTestCase {
         XCTAssertLessThan(ContinuousClock.now - t0, .seconds(15), "a failure must not hang", file: file, line: line)
     }
 
+    /// The results of an external solver carry the digest of its script and version: edit
+    /// the script (or bump `version`) and its results' fingerprints change, so a resumed
+    /// run recomputes them instead of reusing the old code's results.
+    func testEditingTheScriptChangesTheFingerprintParameter() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let script = try dir.write("s.py", text: "print('one')\n")
+        let decl = ExternalSolverDeclaration(name: "ext", summary: "t", command: ["python3", "s.py", "--fast"], directory: dir.path)
+        func digest(_ d: ExternalSolverDeclaration) throws -> ParameterValue? {
+            try d.entry().settings(from: SolverSettings()).parameters[ExternalSolverDeclaration.codeDigestKey]
+        }
+        let first = try XCTUnwrap(try digest(decl))
+        XCTAssertEqual(try digest(decl), first, "the same code gives the same digest")
+        try "print('two')\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let edited = try XCTUnwrap(try digest(decl))
+        XCTAssertNotEqual(edited, first)
+        var versioned = decl
+        versioned.version = "2"
+        XCTAssertNotEqual(try digest(versioned), edited)
+        // A declaration file reads `version`, bounded.
+        let file = try dir.write("ext.toml", text: "name = \"ext\"\ncommand = [\"python3\", \"s.py\"]\nversion = \"3.1\"\n")
+        XCTAssertEqual(try ExternalSolverDeclaration.read(file: file).version, "3.1")
+        let long = try dir.write("long.toml", text: "name = \"ext\"\ncommand = [\"python3\"]\nversion = \"\(String(repeating: "v", count: 300))\"\n")
+        XCTAssertThrowsError(try ExternalSolverDeclaration.read(file: long)) { XCTAssert("\($0)".contains("'version'"), "\($0)") }
+    }
+
     func testExternalGradientDescentRunsAndIsCounted() throws {
         try requirePython()
         let dir = try TemporaryDirectory()

@@ -11,6 +11,7 @@ import Solvers
 /// summary = "prunAdag V3 in Python"
 /// command = ["python3", "prunadag_v3.py"]   # run in this file's directory
 /// time_limit = 600                          # seconds per task (default 600)
+/// version = "1.2"                           # optional: enters the results' fingerprints
 ///
 /// [[parameter]]
 /// key = "sigma"
@@ -30,6 +31,9 @@ public struct ExternalSolverDeclaration: Sendable, Equatable {
     public var timeLimit: Int
     /// The declaring file, for messages.
     public var file: String
+    /// The solver's own version string (`version`, optional), hashed into its results'
+    /// fingerprints with its code (``codeDigest``).
+    public var version: String = ""
 
     /// Default per-task time limit: 600 s. Bounds: 1 s ... 1 day.
     public static let defaultTimeLimit = 600
@@ -61,7 +65,7 @@ public struct ExternalSolverDeclaration: Sendable, Equatable {
     /// `[[solver]]` table of an experiment file. The command runs in `directory`.
     public static func read(_ table: ParameterTable, directory: String) throws -> ExternalSolverDeclaration {
         let file = table.file
-        try table.rejectUnknownKeys(allowed: ["name", "summary", "command", "time_limit", "parameter"])
+        try table.rejectUnknownKeys(allowed: ["name", "summary", "command", "time_limit", "parameter", "version"])
         let name = try table.string("name")
         let summary = try table.optionalString("summary") ?? "external solver (\(file))"
         guard case .array(let parts)? = table["command"], !parts.isEmpty else {
@@ -104,9 +108,36 @@ public struct ExternalSolverDeclaration: Sendable, Equatable {
                 parameters.append(SolverParameter(key, default: value, domain: domain, summary: try p.string("summary", default: "")))
             }
         }
-        return ExternalSolverDeclaration(name: name, summary: summary, command: command, directory: directory,
-                                         parameters: parameters, timeLimit: limit,
-                                         file: table.context.isEmpty ? file : "\(file) (\(table.context))")
+        var declaration = ExternalSolverDeclaration(name: name, summary: summary, command: command, directory: directory,
+                                                    parameters: parameters, timeLimit: limit,
+                                                    file: table.context.isEmpty ? file : "\(file) (\(table.context))")
+        declaration.version = try table.optionalString("version") ?? ""
+        guard declaration.version.utf8.count <= 256 else { throw table.invalid("version", "at most 256 bytes") }
+        return declaration
+    }
+
+    /// The key under which ``codeDigest`` reaches the settings, the results and their
+    /// fingerprints (a parameter of every external solver, default the digest).
+    public static let codeDigestKey = "code_sha256"
+
+    /// sha256 over the solver's code as the harness can see it: the command's words, the
+    /// `version`, and the bytes of every command argument that names a regular file
+    /// (relative to ``directory``, or absolute) — the script itself, typically. Editing
+    /// the script therefore changes the fingerprint of the solver's results, so a resumed
+    /// run recomputes them instead of reusing results of the old code. Code the script
+    /// imports is not seen: bump `version` when it changes.
+    public var codeDigest: String {
+        var text = "command"
+        for word in command { text += "\u{0}" + word }
+        text += "\nversion\u{0}" + version + "\n"
+        var isDirectory: ObjCBool = false
+        for word in command.dropFirst() {
+            let path = word.hasPrefix("/") ? word : (directory as NSString).appendingPathComponent(word)
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  let digest = try? SHA256.hexDigest(ofFile: path) else { continue }
+            text += "file\u{0}" + word + "\u{0}" + digest + "\n"
+        }
+        return SHA256.hexDigest(of: Array(text.utf8))
     }
 
     /// Every declaration of a problems directory: the files `solvers/*.toml`, then the
@@ -150,7 +181,10 @@ public struct ExternalSolverDeclaration: Sendable, Equatable {
     /// shared pool.
     public func entry() -> SolverRegistry.Entry {
         let pool = ExternalSolverPool(self)
-        return SolverRegistry.Entry(name: name, summary: summary + " [external: \(commandLine)]", parameters: parameters) { settings in
+        let code = SolverParameter(Self.codeDigestKey, default: .string(codeDigest), domain: .text,
+                                   summary: "sha256 of the solver's command, version and script files (set by the suite)")
+        return SolverRegistry.Entry(name: name, summary: summary + " [external: \(commandLine)]",
+                                    parameters: parameters + [code]) { settings in
             try ExternalSolver(pool: pool, settings: settings)
         }
     }
