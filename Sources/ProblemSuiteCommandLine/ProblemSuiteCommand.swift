@@ -20,7 +20,8 @@ public struct ProblemSuiteCommand: ParsableCommand {
             CommandGroup(name: "Problems", subcommands: [ListCommand.self, ShowCommand.self, EvalCommand.self,
                                                          CheckGradientCommand.self, ExportCommand.self, SolveCommand.self]),
             CommandGroup(name: "Experiments", subcommands: [ReproduceCommand.self, RunCommand.self, ReportCommand.self,
-                                                            CheckCommand.self, MergeCommand.self, PictureCommand.self]),
+                                                            CheckCommand.self, MergeCommand.self, PictureCommand.self,
+                                                            StudyCommand.self]),
             CommandGroup(name: "Data", subcommands: [DataCommand.self, KSVDCommand.self]),
             CommandGroup(name: "Development", subcommands: [BenchCommand.self]),
         ]
