@@ -190,15 +190,24 @@ public enum Claims {
         return checks
     }
 
-    /// Ranking checks on eps_f and eps_g over `levels`: the best solver is in `best`.
+    /// The rank of `solver` in `ranking`: 1 + the number of solvers strictly better (ties
+    /// share a rank, so eps = 0 for several solvers makes them all first).
+    static func rank(of solver: String, in ranking: [(String, Double)], higher: Bool = false) -> Int? {
+        guard let own = ranking.first(where: { $0.0 == solver })?.1 else { return nil }
+        return 1 + ranking.filter { higher ? $0.1 > own : $0.1 < own }.count
+    }
+
+    /// Ranking checks on eps_f and eps_g over `levels`: a solver of `best` is first
+    /// (ties share the first place).
     static func bestIn(_ m: Measure, _ means: Means, levels: [Double], best: Set<String>, statement: String,
                        needed: @escaping (Int) -> Int) -> Check {
         counting(statement + " (\(m.rawValue), levels \(levels.map { Cell.format($0) }.joined(separator: ", ")) %)",
                  problems: means.problems, needed: needed) { p in
             guard !levels.isEmpty else { return nil }
             let r = means.ranking(means.solvers.filter { !$0.hasPrefix("relevant-only") }) { means.mean(p, $0, m.rawValue, over: levels) }
-            guard let first = r.first else { return nil }
-            return (best.contains(first.0), "best " + list(Array(r.prefix(3))))
+            guard !r.isEmpty else { return nil }
+            let first = best.contains { rank(of: $0, in: r) == 1 }
+            return (first, "best " + list(Array(r.prefix(3))))
         }
     }
 
@@ -215,17 +224,16 @@ public enum Claims {
                                problems: m.problems, needed: majority) { p in
             guard !low.isEmpty else { return nil }
             let r = m.ranking(m.solvers) { m.mean(p, $0, "eps_f", over: low) }
-            guard r.count >= 2 else { return nil }
-            return (r[1].0 == "prunadag-v4", "ranking " + list(Array(r.prefix(3))))
+            guard r.count >= 2, let v4 = rank(of: "prunadag-v4", in: r) else { return nil }
+            return (v4 <= 2, "V4 rank \(v4): " + list(Array(r.prefix(3))))
         })
         checks.append(counting("V1 degrades as p grows: its eps_f rank at the highest level is worse than at the lowest, on most problems",
                                problems: m.problems, needed: majority) { p in
             guard let lo = m.levels.first, let hi = m.levels.last, lo < hi else { return nil }
-            func rank(_ l: Double) -> Int? {
-                let r = m.ranking(m.solvers) { m.mean(p, $0, "eps_f", l) }
-                return r.firstIndex { $0.0 == "prunadag-v1" }.map { $0 + 1 }
+            func rankAt(_ l: Double) -> Int? {
+                Claims.rank(of: "prunadag-v1", in: m.ranking(m.solvers) { m.mean(p, $0, "eps_f", l) })
             }
-            guard let a = rank(lo), let b = rank(hi) else { return nil }
+            guard let a = rankAt(lo), let b = rankAt(hi) else { return nil }
             return (b > a, "rank \(a) at \(Cell.format(lo)) %, \(b) at \(Cell.format(hi)) %")
         })
         for e in Measure.allCases {
@@ -241,8 +249,8 @@ public enum Claims {
             counting("V1 is the fastest prunAdag version: fewest mean iterations of V1–V4, on most problems",
                      problems: m.problems, needed: majority) { p in
                 let r = m.ranking(prunAdag.filter(m.solvers.contains)) { m.mean(p, $0, "iterations") }
-                guard let first = r.first else { return nil }
-                return (first.0 == "prunadag-v1", list(r))
+                guard let v1 = rank(of: "prunadag-v1", in: r) else { return nil }
+                return (v1 == 1, list(r))
             },
             counting("V1 is comparable to Adagrad: mean iterations at most twice Adagrad's, on most problems",
                      problems: m.problems, needed: majority) { p in
@@ -276,8 +284,8 @@ public enum Claims {
         checks.append(counting("FW2 converges fastest: fewest mean iterations of all solvers, on most problems",
                                problems: m.problems, needed: majority) { p in
             let r = m.ranking(m.solvers) { m.mean(p, $0, "iterations") }
-            guard let first = r.first, m.solvers.contains("fw2") else { return nil }
-            return (first.0 == "fw2", list(Array(r.prefix(3))))
+            guard let fw2 = rank(of: "fw2", in: r) else { return nil }
+            return (fw2 == 1, list(Array(r.prefix(3))))
         })
         checks.append(counting("FW2 is about as fragile as Adagrad: mean eps_f over all levels within a factor 10 of Adagrad's, on most problems",
                                problems: m.problems, needed: majority) { p in

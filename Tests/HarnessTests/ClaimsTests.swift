@@ -35,6 +35,10 @@ final class ClaimsTests: XCTestCase {
         XCTAssert(fails.checks[0].evidence.contains("best adagrad 0.001"), fails.checks[0].evidence)
         let mixed = claim(5, ["sparse-coding": sparseCoding(moderate: "prunadag-v1", aggressive: "adagrad")])
         XCTAssertEqual(mixed.verdict, .mixed)
+        // Ties share the first place: eps = 0 for V1 and Adagrad makes V1 "the lowest".
+        var tied = sparseCoding(moderate: "prunadag-v1", aggressive: "prunadag-v4")
+        for i in tied.indices where tied[i].solver == "adagrad" || tied[i].solver == "prunadag-v1" { tied[i].statistic = Statistic([0]) }
+        XCTAssertEqual(claim(5, ["sparse-coding": tied]).checks.map(\.holds), [true, false, true, false])
     }
 
     func testAbsentExperimentIsNotEvaluatedAndSaysWhich() {
