@@ -19,11 +19,17 @@ import Solvers
 /// [[perturbation]]                                  # optional: each problem also under
 /// kind = "gradient-noise"                           #   these (Perturbation's keys)
 /// level = 0.01
+/// [converged.settings]                              # the default protocol's budget
+/// kmax = 20000                                      # (`--protocol fixed-budget` leaves it out)
 /// [quick]                                           # the CI-sized form
 /// runs = 2
 /// [quick.settings]
 /// kmax = 100
 /// ```
+///
+/// `[converged.settings]` holds the budget chosen from a convergence study
+/// (`problemsuite study`) so that the full protocol compares converged solutions
+/// **[reconstruction]**; the quick form and `--protocol fixed-budget` do not apply it.
 public struct Experiment: Sendable, Equatable {
     public var name: String
     public var title: String
@@ -41,16 +47,24 @@ public struct Experiment: Sendable, Equatable {
     public var includeUnperturbed: Bool = true
     public var file: String
 
+    /// Overrides of the default (converged) protocol, applied after `settingsOverrides`
+    /// unless the protocol is fixed-budget or quick (already merged into
+    /// `settingsOverrides` when read for the full protocol).
+    public var convergedOverrides: [String: ParameterValue] = [:]
+
     /// `solver`: `[[solver]]` tables declaring external solvers, read at startup
     /// (``ExternalSolverDeclaration/readAll(problemsDirectory:)``), not here.
-    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick", "select", "perturbation", "unperturbed", "solver"]
+    static let keys = ["name", "title", "problems", "solvers", "runs", "pruning", "settings", "quick", "select", "perturbation", "unperturbed", "solver", "converged"]
     static let quickKeys = ["runs", "settings", "problems", "solvers"]
 
     /// Reads an experiment file; `quick` selects its `[quick]` (CI-sized) form. Solver
     /// names are checked against `registry` (default ``SolverRegistry/standard``), whose
     /// names are also the default list.
     /// - Throws: a malformed file, an unknown key or solver, a value out of range.
-    public static func read(file: String, quick: Bool = false, registry: SolverRegistry = .standard) throws -> Experiment {
+    /// `fixedBudget` leaves `[converged.settings]` out (the families' own budgets); it is
+    /// ignored with `quick`.
+    public static func read(file: String, quick: Bool = false, fixedBudget: Bool = false,
+                            registry: SolverRegistry = .standard) throws -> Experiment {
         let t = ParameterTable(try TOMLReading.read(file: file), file: file, context: "")
         try t.rejectUnknownKeys(allowed: keys)
         let name = try t.string("name")
@@ -80,6 +94,13 @@ public struct Experiment: Sendable, Equatable {
         }
         for p in e.pruning where !(0...100).contains(p) { throw t.invalid("pruning", "percentages must lie in [0, 100]") }
         for s in e.solvers { _ = try registry.entry(named: s) }
+        if let c = try t.optionalTable("converged") {
+            try c.rejectUnknownKeys(allowed: ["settings"])
+            e.convergedOverrides = try c.optionalTable("settings")?.values ?? [:]
+            _ = try SolverSettings().applying(ParameterTable(e.convergedOverrides, file: file, context: "[converged.settings]"),
+                                              declared: registry.parameterDeclarations)
+            if !quick && !fixedBudget { for (k, v) in e.convergedOverrides { e.settingsOverrides[k] = v } }
+        }
         if quick, let q = try t.optionalTable("quick") {
             try q.rejectUnknownKeys(allowed: quickKeys)
             if let r = try q.optionalInt("runs") { guard r > 0 else { throw q.invalid("runs", "must be positive") }; e.runs = r }
@@ -116,11 +137,11 @@ public struct Experiment: Sendable, Equatable {
     /// Every experiment file under `directory/experiments`, sorted by file name.
     /// - Throws: a file's own errors, or ``ProblemSuiteError/invalidParameter(file:context:key:value:reason:)``
     ///   when two files declare the same experiment name (they would share one directory).
-    public static func all(problemsDirectory directory: String, quick: Bool = false,
+    public static func all(problemsDirectory directory: String, quick: Bool = false, fixedBudget: Bool = false,
                            registry: SolverRegistry = .standard) throws -> [Experiment] {
         let dir = directory + "/experiments"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        let experiments = try names.filter { $0.hasSuffix(".toml") }.sorted().map { try read(file: dir + "/" + $0, quick: quick, registry: registry) }
+        let experiments = try names.filter { $0.hasSuffix(".toml") }.sorted().map { try read(file: dir + "/" + $0, quick: quick, fixedBudget: fixedBudget, registry: registry) }
         var seen: [String: String] = [:]
         for e in experiments {
             if let other = seen[e.name.lowercased()] {

@@ -26,7 +26,15 @@ public struct ProblemIdentity: Codable, Sendable, Equatable {
 /// Which protocol a result was made under: `full` (an experiment as declared), `quick`
 /// (its CI-sized `[quick]` form) or `custom` (`problemsuite run` with its own options).
 public enum ProtocolKind: String, Codable, Sendable, CaseIterable {
-    case full, quick, custom
+    /// The experiment as declared, with its `[converged]` budget (the default protocol).
+    case full
+    /// The CI-sized `[quick]` form.
+    case quick
+    /// Anything else (`run`, `study`).
+    case custom
+    /// The experiment as declared without its `[converged]` budget: each family's own
+    /// kmax (1000 for least squares, 2000 for classification).
+    case fixedBudget = "fixed-budget"
 }
 
 /// The fingerprint of a result: everything that determines its numbers.

@@ -305,7 +305,8 @@ public enum Report {
         let kind = experiment?.protocolKind ?? records.first?.fingerprint.protocolKind ?? .custom
         let kindText: String
         switch kind {
-        case .full: kindText = "full (the experiment as declared)"
+        case .full: kindText = "full (the experiment as declared, with its [converged] budget)"
+        case .fixedBudget: kindText = "fixed-budget (the experiment with its families' own kmax, without its [converged] budget)"
         case .quick: kindText = "quick (the experiment's CI-sized [quick] form: not comparable with the full protocol)"
         case .custom: kindText = "custom (problemsuite run with its own options)"
         }
@@ -388,9 +389,10 @@ public enum Report {
         }
     }
 
-    /// Writes `directory/index.html`, linking every experiment's report.
+    /// Writes `directory/index.html`, linking every experiment's report; `extra` is HTML
+    /// put after the list (the claims section, ``Claims/html(_:)``).
     @discardableResult
-    public static func writeIndex(_ entries: [IndexEntry], to directory: String, heading: String) throws -> String {
+    public static func writeIndex(_ entries: [IndexEntry], to directory: String, heading: String, extra: String = "") throws -> String {
         let esc = SVGChart.escape
         var out = """
         <!doctype html>
@@ -407,7 +409,7 @@ public enum Report {
                 out += "<li class=\"skip\">\(esc(e.name)): \(esc(e.title)) — \(esc(e.summary))</li>\n"
             }
         }
-        out += "</ul>\n</body></html>\n"
+        out += "</ul>\n" + extra + "</body></html>\n"
         let path = directory + "/index.html"
         do {
             try out.write(toFile: path, atomically: true, encoding: .utf8)

@@ -223,10 +223,18 @@ struct ReproduceCommand: ParsableCommand {
     @OptionGroup var execution: ExecutionOptions
     @Argument(help: "Experiment names, run in this order (default: all, in file order).") var experiments: [String] = []
     @Flag(help: "The CI-sized form of each experiment ([quick] in its file), into OUT/quick/.") var quick = false
+    @Option(name: .customLong("protocol"), help: "The full protocol: converged (default: each experiment's [converged] budget, chosen by a convergence study) or fixed-budget (the families' own kmax, into OUT/fixed-budget/).")
+    var protocolChoice: FullProtocol?
     @Flag(help: "Print one JSON object (per experiment: counts, failures, left out, report; the index) on standard output; other lines go to standard error.")
     var json = false
 
-    func validate() throws { try execution.validateExecution() }
+    func validate() throws {
+        try execution.validateExecution()
+        if quick && protocolChoice != nil { throw ValidationError("--protocol chooses a full protocol; --quick is its own (drop one of them)") }
+    }
+
+    /// The protocol this invocation runs.
+    var kind: ProtocolKind { quick ? .quick : (protocolChoice == .fixedBudget ? .fixedBudget : .full) }
 
     struct ExperimentJSON: Encodable {
         var name: String
@@ -248,7 +256,7 @@ struct ReproduceCommand: ParsableCommand {
         let start = monotonicSeconds()
         let catalogue = try suite.catalogue()
         let available = try Experiment.all(problemsDirectory: catalogue.directory, quick: quick,
-                                           registry: CommandLineConfiguration.solvers)
+                                           fixedBudget: kind == .fixedBudget, registry: CommandLineConfiguration.solvers)
         var selected: [Experiment] = []
         if experiments.isEmpty {
             selected = available
@@ -263,7 +271,7 @@ struct ReproduceCommand: ParsableCommand {
             }
         }
         guard !selected.isEmpty else { throw CLIError("\(catalogue.directory)/experiments: no experiment files") }
-        let root = quick ? execution.out + "/quick" : execution.out
+        let root = quick ? execution.out + "/quick" : (kind == .fixedBudget ? execution.out + "/fixed-budget" : execution.out)
         try ExecutionOptions.prepare(root)
         let context = suite.loadContext
         var total = (done: 0, stored: 0, recomputed: 0, failed: 0)
@@ -274,7 +282,7 @@ struct ReproduceCommand: ParsableCommand {
         for e in selected {
             say("== \(e.name): \(e.title)")
             let plan = try Plan.make(catalogue: catalogue, context: context, problems: e.problems, solvers: e.solvers,
-                                     runs: e.runs, pruning: e.pruning, protocolKind: quick ? .quick : .full,
+                                     runs: e.runs, pruning: e.pruning, protocolKind: kind,
                                      registry: CommandLineConfiguration.solvers, select: e.select,
                                      perturbations: e.perturbations, includeUnperturbed: e.includeUnperturbed) { try e.settings(for: $0) }
             for l in plan.leftOut {
@@ -291,7 +299,7 @@ struct ReproduceCommand: ParsableCommand {
             }
             for l in plan.leftOut { say("left out \(l.message)") }
             let directory = root + "/" + e.name
-            let info = ExperimentInfo(name: e.name, title: e.title, file: e.file, protocolKind: quick ? .quick : .full, runs: e.runs,
+            let info = ExperimentInfo(name: e.name, title: e.title, file: e.file, protocolKind: kind, runs: e.runs,
                                       pruning: e.pruning, problems: e.problems, solvers: e.solvers, overrides: e.overrideLines,
                                       leftOut: plan.leftOut.map(\.message), select: e.select.isEmpty ? nil : e.select.pairs,
                                       perturbations: e.perturbations.isEmpty ? nil
@@ -313,9 +321,16 @@ struct ReproduceCommand: ParsableCommand {
                 summary: "\(runs) runs, \(summary.allFailures.count) failed"
                     + (plan.leftOut.isEmpty ? "" : "; left out: " + plan.leftOut.map(\.problem).joined(separator: ", "))))
         }
-        let indexPath = try Report.writeIndex(index, to: root, heading: quick ? "ProblemSuite: the quick protocol" : "ProblemSuite: the paper's experiments")
+        // The paper's claims on every experiment stored under the root (this run's and earlier ones).
+        let (claimCells, claimLeftOut) = try Claims.cells(under: root, registry: CommandLineConfiguration.solvers)
+        let claims = Claims.evaluate(cells: claimCells, leftOut: claimLeftOut)
+        let claimsPath = try Claims.writeJSON(claims, to: root)
+        let indexPath = try Report.writeIndex(index, to: root, heading: quick ? "ProblemSuite: the quick protocol"
+                                                : (kind == .fixedBudget ? "ProblemSuite: the paper's experiments, fixed budget" : "ProblemSuite: the paper's experiments"),
+                                              extra: Claims.html(claims))
+        say("claims (\(claimsPath)):\n" + Claims.text(claims))
         if json {
-            try printJSON(ReproduceJSON(protocolKind: quick ? "quick" : "full", experiments: jsonExperiments, index: indexPath,
+            try printJSON(ReproduceJSON(protocolKind: kind.rawValue, experiments: jsonExperiments, index: indexPath,
                                         seconds: monotonicSeconds() - start))
         }
         say("""
@@ -364,6 +379,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Where the report goes (default: DIRECTORY/report, or DIRECTORY/report-pruning with --pruning).") var to: String?
     @Flag(help: "Print one JSON object (the index, the files written, every table with caption, header and rows) on standard output.")
     var json = false
+    @Flag(help: "DIRECTORY is a reproduce output root (or its quick/): evaluate the paper's claims on every experiment stored there, print them, and write DIRECTORY/claims.json and claims.html.")
+    var claims = false
 
     struct ReportJSON: Encodable {
         struct TableJSON: Encodable { var caption: String; var header: [String]; var rows: [[String]] }
@@ -385,6 +402,18 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         Console.json = json
+        if claims {
+            let (cells, leftOut) = try Claims.cells(under: directory, registry: CommandLineConfiguration.solvers)
+            guard !cells.isEmpty else { throw CLIError("\(directory): no experiment directories with results (expected DIRECTORY/<experiment>/results)") }
+            let evaluated = Claims.evaluate(cells: cells, leftOut: leftOut)
+            let path = try Claims.writeJSON(evaluated, to: directory)
+            let page = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Claims</title></head><body>\n" + Claims.html(evaluated) + "</body></html>\n"
+            do { try page.write(toFile: directory + "/claims.html", atomically: true, encoding: .utf8) } catch {
+                throw CLIError("\(directory)/claims.html: cannot write: \(error.localizedDescription)")
+            }
+            if json { try ProblemSuiteCommandLine.printJSON(evaluated) } else { say(Claims.text(evaluated) + "claims: \(path), \(directory)/claims.html") }
+            return
+        }
         if pruning.isEmpty {
             let out = try ReportCommand.writeReport(from: directory, to: to)
             if json { try ReportCommand.printJSON(out) }
@@ -550,4 +579,12 @@ struct MergeCommand: ParsableCommand {
         let written = try merge.write()
         say("merged \(written) results into \(out) (\(merge.alreadyThere) already there, \(merge.duplicates) identical duplicates)")
     }
+}
+
+/// The full protocols of `reproduce --protocol`.
+enum FullProtocol: String, ExpressibleByArgument, CaseIterable {
+    /// Each experiment with its `[converged.settings]` budget (the default).
+    case converged
+    /// Each experiment with the families' own kmax.
+    case fixedBudget = "fixed-budget"
 }

@@ -22,7 +22,7 @@ public struct ProblemSuiteCommand: ParsableCommand {
                                                          OracleCommand.self]),
             CommandGroup(name: "Experiments", subcommands: [ReproduceCommand.self, RunCommand.self, ReportCommand.self,
                                                             CheckCommand.self, MergeCommand.self, PictureCommand.self,
-                                                            ProfileCommand.self]),
+                                                            ProfileCommand.self, StudyCommand.self]),
             CommandGroup(name: "Data", subcommands: [DataCommand.self, KSVDCommand.self]),
             CommandGroup(name: "Development", subcommands: [BenchCommand.self]),
         ]

@@ -10,8 +10,9 @@ import ProblemSuite
 /// - FW2: alpha_k = min(1, eta2·‖g_k‖₂/‖v_k − x_k‖₂) **[reconstruction]** (gradient
 ///   rescaling; alpha_k = 1 when v_k = x_k, where the step is zero anyway).
 ///
-/// tau, eta1, eta2 are tuned per family (`fw_radius`, `fw_eta1`, `fw_eta2` in the
-/// family's problem file; defaults 10, 2, 1). The vertex v_k is K-sparse with ‖v_k‖₂ = tau,
+/// tau and eta2 are chosen per instance by ``FrankWolfeRule`` at ``start(problem:x0:)``
+/// when `fw_radius` / `fw_eta2` are 0 (their defaults) **[reconstruction]**, and fixed by
+/// those keys when positive; eta1 is `fw_eta1` (default 2). The vertex v_k is K-sparse with ‖v_k‖₂ = tau,
 /// so its k-support norm is tau; the iterates are convex combinations of x_0 and vertices,
 /// so they stay in the ball whenever x_0 does (the suite's starts are K-sparse with unit
 /// 2-norm, hence feasible for tau ≥ 1). The solver does not project an infeasible start.
@@ -30,14 +31,14 @@ public final class FrankWolfe: Solver {
     public struct Parameters: Sendable, Equatable {
         /// K of the k-support norm (the suite uses nR).
         public var supportSize: Int
-        /// The ball's radius tau > 0 (default 10).
+        /// The ball's radius tau; 0 (the default) = chosen by ``FrankWolfeRule``.
         public var radius: Double
         /// FW1's eta1 > 0 (default 2) **[reconstruction]**.
         public var eta1: Double
-        /// FW2's eta2 > 0 (default 1) **[reconstruction]**.
+        /// FW2's eta2 **[reconstruction]**; 0 (the default) = chosen by ``FrankWolfeRule``.
         public var eta2: Double
 
-        public init(supportSize: Int = 32, radius: Double = 10, eta1: Double = 2, eta2: Double = 1) {
+        public init(supportSize: Int = 32, radius: Double = 0, eta1: Double = 2, eta2: Double = 0) {
             self.supportSize = supportSize
             self.radius = radius
             self.eta1 = eta1
@@ -45,13 +46,16 @@ public final class FrankWolfe: Solver {
         }
 
         /// Frank-Wolfe's keys in `[settings]` (K is the protocol's nR): `fw_radius`
-        /// (default 10), `fw_eta1` (default 2, FW1's step constant) and `fw_eta2` (default
-        /// 1, FW2's), tuned per family in the problem files; the step constants are the
-        /// spec's reconstructions.
+        /// (default 0: chosen per instance by ``FrankWolfeRule``), `fw_eta1` (default 2,
+        /// FW1's step constant) and `fw_eta2` (default 0: 1/L̂ by ``FrankWolfeRule``); a
+        /// positive `fw_radius` or `fw_eta2` fixes the value instead. The step constants
+        /// and the rule are reconstructions.
         public static let declarations: [SolverParameter] = [
-            SolverParameter("fw_radius", default: 10, summary: "radius tau of the k-support-norm ball"),
+            SolverParameter("fw_radius", default: 0, domain: .nonNegative,
+                            summary: "radius tau of the k-support-norm ball; 0 = per-instance rule (FrankWolfeRule) [reconstruction]"),
             SolverParameter("fw_eta1", default: 2, summary: "FW1 step constant: alpha = min(1, eta1/(k+1)) [reconstruction]"),
-            SolverParameter("fw_eta2", default: 1, summary: "FW2 step constant: alpha = min(1, eta2·‖g‖/‖v−x‖) [reconstruction]"),
+            SolverParameter("fw_eta2", default: 0, domain: .nonNegative,
+                            summary: "FW2 step constant: alpha = min(1, eta2·‖g‖/‖v−x‖); 0 = 1/L̂ by the per-instance rule [reconstruction]"),
         ]
 
         /// K = nR, tau = fw_radius, eta1 = fw_eta1, eta2 = fw_eta2 from the settings (or
@@ -71,6 +75,12 @@ public final class FrankWolfe: Solver {
     public let state = SolverState()
     /// alpha_k of the last step.
     public private(set) var lastStepLength = Double.nan
+    /// The radius tau of the current run (the parameter's, or the rule's).
+    public private(set) var radius = Double.nan
+    /// eta2 of the current run (the parameter's, or the rule's).
+    public private(set) var eta2 = Double.nan
+    /// What ``FrankWolfeRule`` chose at the last start, when it ran (nil: both fixed).
+    public private(set) var chosenRule: FrankWolfeRule?
     var mask: [Bool] = []
     let selector = TopKSelector()
 
@@ -93,9 +103,18 @@ public final class FrankWolfe: Solver {
         guard p.supportSize > 0 else {
             throw ProblemSuiteError.invalidRequest("\(name): K = nR = \(p.supportSize) must be positive")
         }
-        for (label, value) in [("radius tau", p.radius), ("eta1", p.eta1), ("eta2", p.eta2)] where !(value > 0 && value.isFinite) {
-            throw ProblemSuiteError.invalidRequest("\(name): \(label) = \(value) must be positive and finite")
+        guard p.eta1 > 0, p.eta1.isFinite else {
+            throw ProblemSuiteError.invalidRequest("\(name): eta1 = \(p.eta1) must be positive and finite")
         }
+        for (label, value) in [("radius tau", p.radius), ("eta2", p.eta2)] where !(value >= 0 && value.isFinite) {
+            throw ProblemSuiteError.invalidRequest("\(name): \(label) = \(value) must be finite and ≥ 0 (0 = the per-instance rule)")
+        }
+        // FW1 never reads eta2: the rule runs only for what this solver uses.
+        let needsRule = p.radius == 0 || (rule == .gradientRescaled && p.eta2 == 0)
+        let chosen = needsRule ? try FrankWolfeRule.choose(problem: problem, supportSize: p.supportSize, x0: x0) : nil
+        chosenRule = chosen
+        radius = p.radius > 0 ? p.radius : chosen!.radius
+        eta2 = p.eta2 > 0 ? p.eta2 : (chosen?.eta2 ?? .nan)
         try state.begin(problem: problem, x0: x0, settings: settings)
         mask = [Bool](repeating: false, count: problem.dimension)
         selector.reserve(problem.dimension)
@@ -108,7 +127,7 @@ public final class FrankWolfe: Solver {
         let x = state.x, g = state.g, n = state.dimension
         let k = state.iteration
         let kk = min(parameters.supportSize, n)
-        let tau = parameters.radius
+        let tau = radius
         var alpha = 0.0, stepSquared = 0.0
         var stopped = false
         mask.withUnsafeMutableBufferPointer { mask in
@@ -129,7 +148,7 @@ public final class FrankWolfe: Solver {
                     gap += d * d
                 }
                 let distance = gap.squareRoot()
-                alpha = distance > 0 ? min(1, parameters.eta2 * state.gradientNorm / distance) : 1
+                alpha = distance > 0 ? min(1, eta2 * state.gradientNorm / distance) : 1
             }
             // Update (1.3).
             for i in 0..<n {

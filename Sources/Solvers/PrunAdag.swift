@@ -29,8 +29,9 @@ import ProblemSuite
 ///
 /// **[reconstruction]** parts: the whole of the bounding sequences a, b (Table 1 lost its
 /// formulas), rho_k, the decreasable step rule min(a, Delta, |x|), the constants sigma = 1e-2
-/// and c = 1, and the decreasable step of "Relevant only" (which uses the rescaled lower
-/// bound of V1/V3 by default, see ``Variant/relevantOnly``).
+/// and c = 1, and the decreasable step of "Relevant only" (two named readings: the
+/// rescaled lower bound of V1/V3, ``Variant/relevantOnly``, and the plain one of V2/V4,
+/// ``Variant/relevantOnlyPlain``).
 ///
 /// - Complexity: one gradient and O(n) work per iteration (O(n) selection, no sort);
 ///   no allocation after start.
@@ -64,9 +65,15 @@ public final class PrunAdag: Solver {
         /// V4: a = c·theta·|x|, b = |x| **[reconstruction]**.
         public static let v4 = Variant(lowerBound: .plain, upperBound: .magnitude)
         /// "Relevant only" (paper §3.1.1): A_k = ∅. The decreasable step needs an a_{i,k};
-        /// the spec does not say which, so this uses the rescaled one of V1/V3
-        /// **[reconstruction]** (b is never used).
+        /// the spec does not say which. This one (`relevant-only`) uses the rescaled
+        /// a = c·θ_k·ρ_k·|x_i| of V1/V3 **[reconstruction]** (b is never used); see
+        /// ``relevantOnlyPlain`` for the other reading.
         public static let relevantOnly = Variant(lowerBound: .rescaled, upperBound: .unbounded, usesAcceptableSet: false)
+        /// "Relevant only" with the plain a = c·θ_k·|x_i| of V2/V4 (`relevant-only-plain`)
+        /// **[reconstruction]**: the other reading of the spec. The paper's Figure 1 claim
+        /// depends on the choice (on A3 the plain one shrinks the decreasable components
+        /// faster and converges more slowly), so the suite runs both.
+        public static let relevantOnlyPlain = Variant(lowerBound: .plain, upperBound: .unbounded, usesAcceptableSet: false)
     }
 
     /// prunAdag's constants.

@@ -91,7 +91,8 @@ public struct SolverRegistry: Sendable {
         prunAdag("prunadag-v2", .v2, "prunAdag V2: a = c·θ·|x|, b = ∞"),
         prunAdag("prunadag-v3", .v3, "prunAdag V3: a = c·θ·ρ·|x|, b = |x|"),
         prunAdag("prunadag-v4", .v4, "prunAdag V4: a = c·θ·|x|, b = |x|"),
-        prunAdag("relevant-only", .relevantOnly, "prunAdag without acceptable set (O = R)"),
+        prunAdag("relevant-only", .relevantOnly, "prunAdag without acceptable set (O = R), a = c·θ·ρ·|x|"),
+        prunAdag("relevant-only-plain", .relevantOnlyPlain, "prunAdag without acceptable set (O = R), a = c·θ·|x|"),
         frankWolfe("fw1", .linear, "Frank-Wolfe, k-support ball, alpha = min(1, eta1/(k+1))"),
         frankWolfe("fw2", .gradientRescaled, "Frank-Wolfe, k-support ball, alpha = min(1, eta2·‖g‖/‖v−x‖)"),
     ])

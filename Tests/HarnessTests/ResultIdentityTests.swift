@@ -217,6 +217,21 @@ final class ResultIdentityTests: XCTestCase {
         }
     }
 
+    /// The Frank-Wolfe rule meeting a non-finite gradient stops the run with an error that
+    /// names the problem and the rule, stored as a failure (never a silent radius).
+    func testTheFrankWolfeRuleOnABrokenGradientIsAClearError() throws {
+        let entry = DivergingProblem.entry
+        var s = entry.metadata.settings
+        s.maxIterations = 5
+        let task = HarnessTask(key: TaskKey(problem: "DIVERGE", solver: "fw2", run: 0), entry: entry, settings: s, pruning: [50])
+        let store = ResultStore(root: temporaryDirectory())
+        let summary = Runner(store: store, context: LoadContext(), jobs: 1, command: "t").run(Plan(tasks: [task]))
+        XCTAssertEqual(summary.failures.count, 1)
+        let why = summary.failures.first?.1 ?? ""
+        XCTAssert(why.contains("DIVERGE") && why.contains("Frank-Wolfe rule") && why.contains("not finite"), why)
+        XCTAssertEqual(try store.all().first?.status, .error)
+    }
+
     func testADivergedRunIsAFailureInSummaryAndTables() throws {
         let entry = DivergingProblem.entry
         var tasks: [HarnessTask] = []
@@ -224,6 +239,9 @@ final class ResultIdentityTests: XCTestCase {
             for run in 0..<2 {
                 var s = entry.metadata.settings
                 s.maxIterations = 50
+                // A fixed radius: the per-instance rule would stop FW1 at start with an error
+                // (a non-finite gradient in its estimate), not let the run diverge.
+                s.parameters["fw_radius"] = .double(10)
                 tasks.append(HarnessTask(key: TaskKey(problem: "DIVERGE", solver: solver, run: run), entry: entry, settings: s, pruning: [50]))
             }
         }

@@ -109,7 +109,7 @@ final class SolverParameterTests: XCTestCase {
 
     func testAValueOutsideTheDomainIsAnErrorNamingTheRule() throws {
         for (text, rule) in [("step = 2.0", "in [1e-06, 1.0]"), ("step = \"big\"", "in [1e-06, 1.0]"),
-                             ("warmup = 2.5", "integer in 0...100"), ("sigma = -1", "> 0"), ("fw_eta2 = 0", "> 0")] {
+                             ("warmup = 2.5", "integer in 0...100"), ("sigma = -1", "> 0"), ("fw_eta2 = -0.5", "≥ 0")] {
             let dir = try directory(settings: text)
             let catalogue = try Catalogue(directory: dir, families: families, solverParameters: registry.parameterDeclarations)
             XCTAssertThrowsError(try catalogue.entry(named: "Q1"), text) { XCTAssert("\($0)".contains(rule), "\(text): \($0)") }

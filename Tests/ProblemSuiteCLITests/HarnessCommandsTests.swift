@@ -82,12 +82,12 @@ final class HarnessCommandsTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssert(r.stdout.contains("skipped classification"), r.stdout)
         XCTAssert(r.stdout.contains("reged0.gz is missing"), r.stdout)
-        XCTAssert(r.stdout.contains("== summary: 10 runs done") && r.stdout.contains("1 experiments skipped"), r.stdout)
+        XCTAssert(r.stdout.contains("== summary: 12 runs done") && r.stdout.contains("1 experiments skipped"), r.stdout)
         XCTAssertLessThan(r.stdout.range(of: "== relevant-vs-optimisable")!.lowerBound, r.stdout.range(of: "== classification")!.lowerBound)
         let top = try String(contentsOfFile: out + "/quick/index.html", encoding: .utf8)
         XCTAssert(top.contains("classification: ") && top.contains("skipped"), top)
         // Not a terminal: progress comes as plain lines on stderr.
-        XCTAssert(r.stderr.contains("[10/10]"), r.stderr)
+        XCTAssert(r.stderr.contains("[12/12]"), r.stderr)
     }
 
     func testHostileHarnessOptionsAreClearErrors() throws {

@@ -19,15 +19,15 @@ final class ProblemCommandsTests: XCTestCase {
         XCTAssertEqual(s.status, 0, s.stderr)
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(rows.compactMap { $0["name"] as? String }, ["adagrad", "prunadag-v1", "prunadag-v2", "prunadag-v3", "prunadag-v4",
-                                                                   "relevant-only", "fw1", "fw2"])
+                                                                   "relevant-only", "relevant-only-plain", "fw1", "fw2"])
         // Each solver lists the parameters it owns, with plain default values.
         func keys(_ row: [String: Any]) -> [String] { (row["parameters"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String } }
         XCTAssertEqual(keys(rows[0]), ["sigma"])
         XCTAssertEqual(keys(rows[3]), ["sigma", "c"])
-        XCTAssertEqual(keys(rows[7]), ["fw_radius", "fw_eta1", "fw_eta2"])
-        XCTAssertEqual((rows[7]["parameters"] as? [[String: Any]])?.first?["default"] as? Double, 10)
+        XCTAssertEqual(keys(rows[8]), ["fw_radius", "fw_eta1", "fw_eta2"])
+        XCTAssertEqual((rows[8]["parameters"] as? [[String: Any]])?.first?["default"] as? Double, 0)   // 0 = the per-instance rule
         let table = try runCLI(["list", "--solvers"])
-        XCTAssert(table.stdout.contains("fw_radius = 10.0, fw_eta1 = 2.0, fw_eta2 = 1.0"), table.stdout)
+        XCTAssert(table.stdout.contains("fw_radius = 0.0, fw_eta1 = 2.0, fw_eta2 = 0.0"), table.stdout)
     }
 
     /// `solve --set` takes the protocol's keys and the chosen solver's own parameters,
@@ -40,7 +40,7 @@ final class ProblemCommandsTests: XCTestCase {
         XCTAssert(other.stderr.contains("'c'") && other.stderr.contains("unknown key") && other.stderr.contains("sigma"), other.stderr)
         let bad = try runCLI(["solve", "A1", "--solver", "fw2", "--set", "fw_radius=-1", "--kmax", "2"])
         XCTAssertNotEqual(bad.status, 0)
-        XCTAssert(bad.stderr.contains("command line (--set): key 'fw_radius' = -1: must be a finite number > 0"), bad.stderr)
+        XCTAssert(bad.stderr.contains("command line (--set): key 'fw_radius' = -1: must be a finite number ≥ 0"), bad.stderr)
     }
 
     func testListJSONAndFilters() throws {
@@ -108,10 +108,11 @@ final class ProblemCommandsTests: XCTestCase {
         let settings = try XCTUnwrap((desc["metadata"] as? [String: Any])?["settings"] as? [String: Any])
         XCTAssertEqual(settings["sigma"] as? Double, 0.01)
         XCTAssertEqual(settings["c"] as? Double, 1)
-        XCTAssertEqual(settings["fw_eta2"] as? Double, 0.1)   // written in random_least_squares.toml
+        XCTAssertEqual(settings["fw_eta1"] as? Double, 2)   // written in random_least_squares.toml
+        XCTAssertEqual(settings["fw_eta2"] as? Double, 0)   // default: the per-instance rule
         let solvers = try XCTUnwrap(desc["solvers"] as? [String: [String: Any]])
         XCTAssertEqual(Set(solvers["adagrad"]?.keys.map { $0 } ?? []), ["nR", "eps", "kmax", "tau_s", "record_every", "sigma"])
-        XCTAssertEqual(solvers["fw2"]?["fw_radius"] as? Double, 10)
+        XCTAssertEqual(solvers["fw2"]?["fw_radius"] as? Double, 0)
     }
 
     /// A minimal .npy reader (version 1.0, '<f8', C order) written independently of the exporter.

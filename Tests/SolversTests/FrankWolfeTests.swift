@@ -49,7 +49,10 @@ final class FrankWolfeTests: XCTestCase {
     func run(_ name: String, tau: Double, kmax: Int = 60) throws -> (RecordingObserver, any SmoothProblem) {
         let problem = try TestProblems.randomLeastSquares()
         let rec = RecordingObserver()
-        let solver = try SolverRegistry.make(name, settings: testSettings(nR: 8, eps: 0, kmax: kmax, radius: tau))
+        // A fixed eta2 = 1 (not the per-instance rule): these tests pin the step formula.
+        var settings = testSettings(nR: 8, eps: 0, kmax: kmax, radius: tau)
+        settings.parameters["fw_eta2"] = .double(1)
+        let solver = try SolverRegistry.make(name, settings: settings)
         _ = try SolverRun.run(solver, on: problem, from: problem.startingPoint(run: 0), observer: rec)
         return (rec, problem)
     }

@@ -6,6 +6,7 @@ import ProblemSuiteTestSupport
 final class PrunAdagTests: XCTestCase {
     static let variants: [(String, PrunAdag.Variant)] = [
         ("prunadag-v1", .v1), ("prunadag-v2", .v2), ("prunadag-v3", .v3), ("prunadag-v4", .v4), ("relevant-only", .relevantOnly),
+        ("relevant-only-plain", .relevantOnlyPlain),
     ]
 
     func testWithAllComponentsRelevantEveryVersionIsAdagradBitForBit() throws {
@@ -145,15 +146,21 @@ final class PrunAdagTests: XCTestCase {
 
     func testRelevantOnlyHasEmptyAcceptableSet() throws {
         let problem = try TestProblems.randomLeastSquares()
-        let rec = RecordingObserver()
-        let solver = try SolverRegistry.make("relevant-only", settings: testSettings(nR: 8, eps: 0, kmax: 50))
-        _ = try SolverRun.run(solver, on: problem, from: problem.startingPoint(run: 0), observer: rec)
-        for e in rec.entries.dropFirst() {
-            let s = try XCTUnwrap(e.previousStep)
-            XCTAssertEqual(s.acceptable, 0)
-            XCTAssertEqual(s.relevant, 8)
-            XCTAssertEqual(s.decreasable, problem.dimension - 8)
+        var finals: [[UInt64]] = []
+        for name in ["relevant-only", "relevant-only-plain"] {
+            let rec = RecordingObserver()
+            let solver = try SolverRegistry.make(name, settings: testSettings(nR: 8, eps: 0, kmax: 50))
+            let result = try SolverRun.run(solver, on: problem, from: problem.startingPoint(run: 0), observer: rec)
+            for e in rec.entries.dropFirst() {
+                let s = try XCTUnwrap(e.previousStep)
+                XCTAssertEqual(s.acceptable, 0, name)
+                XCTAssertEqual(s.relevant, 8, name)
+                XCTAssertEqual(s.decreasable, problem.dimension - 8, name)
+            }
+            finals.append(result.x.map(\.bitPattern))
         }
+        // The two readings of the decreasable lower bound are different solvers.
+        XCTAssertNotEqual(finals[0], finals[1])
         // V1 on the same run does use A (so the check above can fail).
         let rec1 = RecordingObserver()
         _ = try SolverRun.run(try SolverRegistry.make("prunadag-v1", settings: testSettings(nR: 8, eps: 0, kmax: 50)),

@@ -13,7 +13,8 @@ final class SolverRunTests: XCTestCase {
             let result = try SolverRun.run(solver, on: problem, from: problem.startingPoint(run: 0), observer: rec)
             XCTAssertEqual(result.iterations, 7, name)
             XCTAssertEqual(result.stopReason, .iterationLimit, name)
-            XCTAssertEqual(result.gradientEvaluations, 8, name)
+            // FW2 applies the per-instance rule for eta2 (fw_eta2 = 0) at start: counted.
+            XCTAssertEqual(result.gradientEvaluations, 8 + (name == "fw2" ? FrankWolfeRule.gradientCost : 0), name)
             XCTAssertEqual(result.valueEvaluations, 0, "\(name) evaluated f")
             XCTAssertEqual(rec.entries.map(\.iteration), Array(0...7), name)
             XCTAssertNil(rec.entries[0].previousStep)
@@ -111,7 +112,7 @@ final class SolverRunTests: XCTestCase {
 final class SolverRegistryTests: XCTestCase {
     func testNamesAndLookup() throws {
         XCTAssertEqual(SolverRegistry.names, ["adagrad", "prunadag-v1", "prunadag-v2", "prunadag-v3", "prunadag-v4",
-                                              "relevant-only", "fw1", "fw2"])
+                                              "relevant-only", "relevant-only-plain", "fw1", "fw2"])
         XCTAssertEqual(try SolverRegistry.entry(named: "PrunAdag-V3").name, "prunadag-v3")
         XCTAssertEqual(try SolverRegistry.make("FW2", settings: SolverSettings()).name, "fw2")
         XCTAssertThrowsError(try SolverRegistry.entry(named: "prunadag-v5")) { error in
