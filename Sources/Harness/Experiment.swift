@@ -162,4 +162,35 @@ public struct Experiment: Sendable, Equatable {
     public func settings(for metadata: ProblemMetadata) throws -> SolverSettings {
         try metadata.settings.applying(ParameterTable(settingsOverrides, file: file, context: "[settings]"))
     }
+
+    /// The plan of this experiment: its problems (narrowed by its `[select]`, each also
+    /// under its `[[perturbation]]`s), solvers and pruning levels, `runs` runs (default its
+    /// own), each problem with `settings` (default ``settings(for:)``). The one place an
+    /// experiment becomes tasks, for `reproduce`, `study` and the reference tests alike.
+    public func plan(catalogue: Catalogue, context: LoadContext, protocolKind: ProtocolKind,
+                     registry: SolverRegistry = .standard, runs: Int? = nil,
+                     settings: ((ProblemMetadata) throws -> SolverSettings)? = nil) throws -> Plan {
+        try Plan.make(catalogue: catalogue, context: context, problems: problems, solvers: solvers,
+                      runs: runs ?? self.runs, pruning: pruning, protocolKind: protocolKind, registry: registry,
+                      select: select, perturbations: perturbations, includeUnperturbed: includeUnperturbed,
+                      settings: settings ?? { try self.settings(for: $0) })
+    }
+
+    /// The experiments of `available` named in `names` (each once, in the order named),
+    /// or all of them when `names` is empty.
+    /// - Throws: ``ProblemSuiteError/invalidRequest(_:)`` for an unknown name, with the
+    ///   closest known one and the list of known names.
+    public static func named(_ names: [String], in available: [Experiment]) throws -> [Experiment] {
+        guard !names.isEmpty else { return available }
+        var selected: [Experiment] = []
+        for name in names {
+            guard let e = available.first(where: { $0.name == name }) else {
+                let close = NameSuggestion.closest(to: name, among: available.map(\.name))
+                throw ProblemSuiteError.invalidRequest("unknown experiment '\(name)'" + (close.isEmpty ? "" : "; did you mean '\(close[0])'?")
+                                                       + " (known: \(available.map(\.name).joined(separator: ", ")))")
+            }
+            if !selected.contains(where: { $0.name == e.name }) { selected.append(e) }
+        }
+        return selected
+    }
 }

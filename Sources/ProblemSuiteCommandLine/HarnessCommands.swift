@@ -128,6 +128,14 @@ func standardError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
+/// The experiments named on the command line (all when none is named), for `reproduce`
+/// and `study`; an unknown name is a usage error (exit 64) naming the closest one.
+func selectExperiments(_ names: [String], from available: [Experiment]) throws -> [Experiment] {
+    do { return try Experiment.named(names, in: available) } catch let error as ProblemSuiteError {
+        throw ValidationError(error.rawDescription)
+    }
+}
+
 /// Parses pruning levels given as `5 15 25` or `5,15,25`.
 func parsePruning(_ values: [String]) throws -> [Double] {
     let parts = values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -257,19 +265,7 @@ struct ReproduceCommand: ParsableCommand {
         let catalogue = try suite.catalogue()
         let available = try Experiment.all(problemsDirectory: catalogue.directory, quick: quick,
                                            fixedBudget: kind == .fixedBudget, registry: CommandLineConfiguration.solvers)
-        var selected: [Experiment] = []
-        if experiments.isEmpty {
-            selected = available
-        } else {
-            for name in experiments {
-                guard let e = available.first(where: { $0.name == name }) else {
-                    let close = NameSuggestion.closest(to: name, among: available.map(\.name))
-                    throw ValidationError("unknown experiment '\(name)'" + (close.isEmpty ? "" : "; did you mean '\(close[0])'?")
-                                          + " (known: \(available.map(\.name).joined(separator: ", ")))")
-                }
-                if !selected.contains(where: { $0.name == e.name }) { selected.append(e) }
-            }
-        }
+        let selected = try selectExperiments(experiments, from: available)
         guard !selected.isEmpty else { throw CLIError("\(catalogue.directory)/experiments: no experiment files") }
         let root = quick ? execution.out + "/quick" : (kind == .fixedBudget ? execution.out + "/fixed-budget" : execution.out)
         try ExecutionOptions.prepare(root)
@@ -281,10 +277,8 @@ struct ReproduceCommand: ParsableCommand {
         var index: [Report.IndexEntry] = []
         for e in selected {
             say("== \(e.name): \(e.title)")
-            let plan = try Plan.make(catalogue: catalogue, context: context, problems: e.problems, solvers: e.solvers,
-                                     runs: e.runs, pruning: e.pruning, protocolKind: kind,
-                                     registry: CommandLineConfiguration.solvers, select: e.select,
-                                     perturbations: e.perturbations, includeUnperturbed: e.includeUnperturbed) { try e.settings(for: $0) }
+            let plan = try e.plan(catalogue: catalogue, context: context, protocolKind: kind,
+                                  registry: CommandLineConfiguration.solvers)
             for l in plan.leftOut {
                 leftOut.append(l.problem)
                 if case .checksumMismatch = l.reason { mismatch = true }

@@ -48,16 +48,7 @@ struct StudyCommand: ParsableCommand {
         // The experiments as their fixed-budget form declares them: kmax is the study's.
         let available = try Experiment.all(problemsDirectory: catalogue.directory, fixedBudget: true,
                                            registry: CommandLineConfiguration.solvers)
-        var selected: [Experiment] = []
-        for name in experiments {
-            guard let e = available.first(where: { $0.name == name }) else {
-                let close = NameSuggestion.closest(to: name, among: available.map(\.name))
-                throw ValidationError("unknown experiment '\(name)'" + (close.isEmpty ? "" : "; did you mean '\(close[0])'?")
-                                      + " (known: \(available.map(\.name).joined(separator: ", ")))")
-            }
-            if !selected.contains(where: { $0.name == e.name }) { selected.append(e) }
-        }
-        if experiments.isEmpty { selected = available }
+        let selected = try selectExperiments(experiments, from: available)
         guard !selected.isEmpty else { throw CLIError("\(catalogue.directory)/experiments: no experiment files") }
         let root = execution.out + "/study"
         try ExecutionOptions.prepare(root)
@@ -68,9 +59,8 @@ struct StudyCommand: ParsableCommand {
         var failed = false
         for e in selected {
             say("== study \(e.name): kmax \(budget), \(runs) runs")
-            let plan = try Plan.make(catalogue: catalogue, context: context, problems: e.problems, solvers: e.solvers,
-                                     runs: runs, pruning: e.pruning, protocolKind: .custom,
-                                     registry: CommandLineConfiguration.solvers) { meta in
+            let plan = try e.plan(catalogue: catalogue, context: context, protocolKind: .custom,
+                                  registry: CommandLineConfiguration.solvers, runs: runs) { meta in
                 var s = try e.settings(for: meta)
                 s.maxIterations = budget
                 s.recordEvery = max(s.recordEvery, every)

@@ -25,10 +25,7 @@ final class ReferenceRegressionTests: XCTestCase {
                 continue
             }
             let experiment = try Experiment.read(file: dir + "/" + file, quick: true)
-            let plan = try Plan.make(catalogue: catalogue, context: context, problems: experiment.problems, solvers: experiment.solvers,
-                                     runs: experiment.runs, pruning: experiment.pruning, protocolKind: .quick,
-                                     select: experiment.select, perturbations: experiment.perturbations,
-                                     includeUnperturbed: experiment.includeUnperturbed) { try experiment.settings(for: $0) }
+            let plan = try experiment.plan(catalogue: catalogue, context: context, protocolKind: .quick)
             guard plan.leftOut.isEmpty else {
                 // The table covers every problem of the quick form: with one missing, skip it whole.
                 skipped.append("\(experiment.name): " + plan.leftOut.map(\.message).joined(separator: "; "))
