@@ -35,16 +35,19 @@ final class HalfStepDescent: Solver {
         try state.begin(problem: problem, x0: x0, settings: settings)
     }
     @discardableResult
-    func step() -> Bool {
-        guard !state.isStopped else { return true }
-        var norm = 0.0
-        for i in 0..<state.dimension {
-            let s = 0.5 * state.g[i]
-            state.x[i] -= s
-            norm += s * s
-        }
-        return state.finishStep(StepSummary(iteration: state.iteration, stepNorm: norm.squareRoot()))
+    func step() -> Bool { fixedStepDescent(state, step: 0.5) }
+}
+
+/// One step x ← x − step·g of the test solvers written outside the suite's sources.
+func fixedStepDescent(_ state: SolverState, step: Double) -> Bool {
+    guard !state.isStopped else { return true }
+    var norm = 0.0
+    for i in 0..<state.dimension {
+        let s = step * state.g[i]
+        state.x[i] -= s
+        norm += s * s
     }
+    return state.finishStep(StepSummary(iteration: state.iteration, stepNorm: norm.squareRoot()))
 }
 
 final class OpenRegistryTests: XCTestCase {

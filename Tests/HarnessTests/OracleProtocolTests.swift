@@ -154,12 +154,7 @@ final class OracleProtocolTests: XCTestCase {
     // MARK: External solvers (Python scripts on the client)
 
     func requirePython() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import numpy"]
-        p.standardError = FileHandle.nullDevice
-        do { try p.run(); p.waitUntilExit() } catch { throw XCTSkip("python3 is not available") }
-        if p.terminationStatus != 0 { throw XCTSkip("python3 with numpy is not available") }
+        if let why = pythonWithNumPyUnavailable { throw XCTSkip(why) }
     }
 
     /// A declaration running `body` (Python, after `import problemsuite as ps, numpy as np`).

@@ -26,16 +26,7 @@ final class ParametrisedDescent: Solver {
         try state.begin(problem: problem, x0: x0, settings: settings)
     }
     @discardableResult
-    func step() -> Bool {
-        guard !state.isStopped else { return true }
-        var norm = 0.0
-        for i in 0..<state.dimension {
-            let s = stepLength * state.g[i]
-            state.x[i] -= s
-            norm += s * s
-        }
-        return state.finishStep(StepSummary(iteration: state.iteration, stepNorm: norm.squareRoot()))
-    }
+    func step() -> Bool { fixedStepDescent(state, step: stepLength) }
     static let entry = SolverRegistry.Entry(name: "test-step", summary: "descent with a step parameter",
                                             parameters: declarations) { try ParametrisedDescent(settings: $0) }
 }

@@ -9,12 +9,7 @@ final class ExternalSolverCommandTests: XCTestCase {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     func requirePython() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import numpy"]
-        p.standardError = FileHandle.nullDevice
-        do { try p.run(); p.waitUntilExit() } catch { throw XCTSkip("python3 is not available") }
-        if p.terminationStatus != 0 { throw XCTSkip("python3 with numpy is not available") }
+        if let why = pythonWithNumPyUnavailable { throw XCTSkip(why) }
     }
 
     func testPythonSolverRunsReportsAndChecksBesideTheSwiftOne() throws {
