@@ -71,6 +71,17 @@ final class ClaimsTests: XCTestCase {
         let c = claim(3, ["random-least-squares": cells(v3Converged: 0.5, fwIterations: 100)])
         XCTAssertEqual(c.verdict, .mixed)
         XCTAssertEqual(c.checks.map(\.holds), [true, true, false, false])
+        // A shared first place is not "fastest": every solver at the same budget (none
+        // converged, as on SPARCO9 at kmax 20000) does not make V1 the fastest version.
+        var tied = cells(v3Converged: 1, fwIterations: 1000)
+        for i in tied.indices where tied[i].measure == "iterations" && tied[i].solver.hasPrefix("prunadag") {
+            tied[i].statistic = Statistic([2000])
+        }
+        let t = claim(3, ["random-least-squares": tied])
+        XCTAssertEqual(t.checks[0].holds, false, t.checks[0].evidence)
+        XCTAssertEqual(Claims.strictlyFirst("fw2", in: [("fw2", 5), ("adagrad", 5)]), false)
+        XCTAssertEqual(Claims.strictlyFirst("fw2", in: [("fw2", 4), ("adagrad", 5)]), true)
+        XCTAssertNil(Claims.strictlyFirst("fw2", in: [("adagrad", 5)]))
         // The JSON holds the verdict as plain text.
         let json = String(decoding: try! JSONEncoder().encode([c]), as: UTF8.self)
         XCTAssert(json.contains("\"verdict\":\"mixed\""), json)
