@@ -99,8 +99,9 @@ PSK_AVX2 void psk_dot4_avx2(const double *r0, const double *r1, const double *r2
 }
 
 PSK_AVX2 static inline void axpy4_step(V c0, V c1, V c2, V c3, const double *r0, const double *r1,
-                                       const double *r2, const double *r3, double *y, long j) {
-    V v = _mm256_loadu_pd(y + j);
+                                       const double *r2, const double *r3, double *y, long j, int fromZero) {
+    /* fromZero: y's entries taken as +0.0 (not read): the bits of a y zeroed beforehand. */
+    V v = fromZero ? _mm256_setzero_pd() : _mm256_loadu_pd(y + j);
     v = madd(v, c0, _mm256_loadu_pd(r0 + j));
     v = madd(v, c1, _mm256_loadu_pd(r1 + j));
     v = madd(v, c2, _mm256_loadu_pd(r2 + j));
@@ -108,8 +109,9 @@ PSK_AVX2 static inline void axpy4_step(V c0, V c1, V c2, V c3, const double *r0,
     _mm256_storeu_pd(y + j, v);
 }
 
-PSK_AVX2 void psk_axpy4_avx2(const double *c, const double *r0, const double *r1, const double *r2, const double *r3,
-                             double *y, long n, const double *prefetch, long rowStride, long count) {
+PSK_AVX2 static inline void axpy4_body(const double *c, const double *r0, const double *r1, const double *r2,
+                                       const double *r3, double *y, long n, const double *prefetch, long rowStride,
+                                       long count, const int fromZero) {
     V c0 = _mm256_set1_pd(c[0]), c1 = _mm256_set1_pd(c[1]), c2 = _mm256_set1_pd(c[2]), c3 = _mm256_set1_pd(c[3]);
     long i = 0;
     if (prefetch != NULL) {
@@ -119,16 +121,114 @@ PSK_AVX2 void psk_axpy4_avx2(const double *c, const double *r0, const double *r1
             __builtin_prefetch(prefetch + rowStride + i, 0, 2);
             __builtin_prefetch(prefetch + 2 * rowStride + i, 0, 2);
             __builtin_prefetch(prefetch + 3 * rowStride + i, 0, 2);
-            axpy4_step(c0, c1, c2, c3, r0, r1, r2, r3, y, i);
-            axpy4_step(c0, c1, c2, c3, r0, r1, r2, r3, y, i + 4);
+            axpy4_step(c0, c1, c2, c3, r0, r1, r2, r3, y, i, fromZero);
+            axpy4_step(c0, c1, c2, c3, r0, r1, r2, r3, y, i + 4, fromZero);
         }
     }
-    for (; i + 4 <= n; i += 4) axpy4_step(c0, c1, c2, c3, r0, r1, r2, r3, y, i);
+    for (; i + 4 <= n; i += 4) axpy4_step(c0, c1, c2, c3, r0, r1, r2, r3, y, i, fromZero);
     for (; i < n; i++) {
-        double v = y[i];
+        double v = fromZero ? 0.0 : y[i];
         v += c[0] * r0[i]; v += c[1] * r1[i]; v += c[2] * r2[i]; v += c[3] * r3[i];
         y[i] = v;
     }
+}
+
+PSK_AVX2 void psk_axpy4_avx2(const double *c, const double *r0, const double *r1, const double *r2, const double *r3,
+                             double *y, long n, const double *prefetch, long rowStride, long count, int fromZero) {
+    if (fromZero) axpy4_body(c, r0, r1, r2, r3, y, n, prefetch, rowStride, count, 1);
+    else axpy4_body(c, r0, r1, r2, r3, y, n, prefetch, rowStride, count, 0);
+}
+
+/* Column sums of four rows over n columns (lane k of out: row k), with the prefetches of
+ * axpy4_body: its reads of the rows without its arithmetic or its reads and writes of y. */
+PSK_AVX2 static inline V sum4_body(const double *r, long rowStride, long n, const double *prefetch, long count) {
+    const double *r0 = r, *r1 = r + rowStride, *r2 = r + 2 * rowStride, *r3 = r + 3 * rowStride;
+    V s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+    long i = 0;
+    if (prefetch != NULL) {
+        long lines = count < n ? count : n;
+        for (; i + 8 <= lines; i += 8) {
+            __builtin_prefetch(prefetch + i, 0, 2);
+            __builtin_prefetch(prefetch + rowStride + i, 0, 2);
+            __builtin_prefetch(prefetch + 2 * rowStride + i, 0, 2);
+            __builtin_prefetch(prefetch + 3 * rowStride + i, 0, 2);
+            s0 = _mm256_add_pd(s0, _mm256_loadu_pd(r0 + i)); s1 = _mm256_add_pd(s1, _mm256_loadu_pd(r1 + i));
+            s2 = _mm256_add_pd(s2, _mm256_loadu_pd(r2 + i)); s3 = _mm256_add_pd(s3, _mm256_loadu_pd(r3 + i));
+            s0 = _mm256_add_pd(s0, _mm256_loadu_pd(r0 + i + 4)); s1 = _mm256_add_pd(s1, _mm256_loadu_pd(r1 + i + 4));
+            s2 = _mm256_add_pd(s2, _mm256_loadu_pd(r2 + i + 4)); s3 = _mm256_add_pd(s3, _mm256_loadu_pd(r3 + i + 4));
+        }
+    }
+    for (; i + 4 <= n; i += 4) {
+        s0 = _mm256_add_pd(s0, _mm256_loadu_pd(r0 + i)); s1 = _mm256_add_pd(s1, _mm256_loadu_pd(r1 + i));
+        s2 = _mm256_add_pd(s2, _mm256_loadu_pd(r2 + i)); s3 = _mm256_add_pd(s3, _mm256_loadu_pd(r3 + i));
+    }
+    double l[16];
+    _mm256_storeu_pd(l, s0); _mm256_storeu_pd(l + 4, s1); _mm256_storeu_pd(l + 8, s2); _mm256_storeu_pd(l + 12, s3);
+    for (; i < n; i++) { l[0] += r0[i]; l[4] += r1[i]; l[8] += r2[i]; l[12] += r3[i]; }
+    return _mm256_set_pd(l[12] + l[13] + l[14] + l[15], l[8] + l[9] + l[10] + l[11], l[4] + l[5] + l[6] + l[7], l[0] + l[1] + l[2] + l[3]);
+}
+
+PSK_AVX2 void psk_reread_groups_avx2(const double *a, long groups, long n, const double *x, long chunk, double *out) {
+    if (groups <= 0) { out[0] = 0; out[1] = 0; return; }
+    long body = n & ~3L;
+    double d[4];
+    psk_dot4_avx2(a, a + n, a + 2 * n, a + 3 * n, x, n, d);
+    double dots = (d[0] + d[1]) + (d[2] + d[3]);
+    V sums = _mm256_setzero_pd();
+    for (long k = 0; k < groups; k++) {
+        const double *cur = a + 4 * k * n, *nxt = cur + 4 * n;
+        int hasNext = k + 1 < groups;
+        V acc[4] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd()};
+        for (long c0 = 0; c0 < n;) {
+            long w = chunk < n - c0 ? chunk : n - c0, ahead = c0 + w;
+            if (hasNext) dot4_accumulate(nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, x, c0, ahead < body ? ahead : body, acc);
+            const double *target = !hasNext ? NULL : ahead < n ? nxt + ahead : (k + 2 < groups ? nxt + 4 * n : NULL);
+            long rest = ahead < n ? n - ahead : n;
+            sums = _mm256_add_pd(sums, sum4_body(cur + c0, n, w, target, chunk < rest ? chunk : rest));
+            c0 = ahead;
+        }
+        if (hasNext) {
+            double l[4];
+            for (int r = 0; r < 4; r++) {
+                _mm256_storeu_pd(l, acc[r]);
+                double t = (l[0] + l[1]) + (l[2] + l[3]);
+                for (long i = body; i < n; i++) t += nxt[r * n + i] * x[i];
+                dots += t;
+            }
+        }
+    }
+    double l[4];
+    _mm256_storeu_pd(l, sums);
+    out[0] = dots;
+    out[1] = (l[0] + l[1]) + (l[2] + l[3]);
+}
+
+/* |v| with NaN as +infinity: TopKSelector.magnitude. */
+static inline double topk_magnitude(double v) {
+    double m = __builtin_fabs(v);
+    return m != m ? __builtin_inf() : m;
+}
+
+PSK_AVX2 long psk_gather_at_least_avx2(const double *v, long n, double t, double *keys, long *indices) {
+    const V sign = _mm256_set1_pd(-0.0), tv = _mm256_set1_pd(t);
+    long c = 0, i = 0;
+    for (; i + 4 <= n; i += 4) {
+        V m = _mm256_andnot_pd(sign, _mm256_loadu_pd(v + i));
+        /* not (|v| < t): true for |v| >= t and for NaN */
+        if (_mm256_movemask_pd(_mm256_cmp_pd(m, tv, _CMP_NLT_UQ)) != 0) {
+            for (long j = i; j < i + 4; j++) {
+                double mj = topk_magnitude(v[j]);
+                keys[c] = mj; indices[c] = j;
+                c += mj < t ? 0 : 1;
+            }
+        }
+    }
+    for (; i < n; i++) {
+        double mj = topk_magnitude(v[i]);
+        keys[c] = mj; indices[c] = i;
+        c += mj < t ? 0 : 1;
+    }
+    return c;
 }
 
 /* Swift's min(p, q): q < p ? q : p. */
@@ -248,8 +348,17 @@ double psk_prunadag_step_avx2(long n, double *x, const double *g, double *v, dou
     __builtin_trap();
 }
 void psk_axpy4_avx2(const double *c, const double *r0, const double *r1, const double *r2, const double *r3,
-                    double *y, long n, const double *prefetch, long rowStride, long count) {
+                    double *y, long n, const double *prefetch, long rowStride, long count, int fromZero) {
     (void)c; (void)r0; (void)r1; (void)r2; (void)r3; (void)y; (void)n; (void)prefetch; (void)rowStride; (void)count;
+    (void)fromZero;
+    __builtin_trap();
+}
+long psk_gather_at_least_avx2(const double *v, long n, double t, double *keys, long *indices) {
+    (void)v; (void)n; (void)t; (void)keys; (void)indices;
+    __builtin_trap();
+}
+void psk_reread_groups_avx2(const double *a, long groups, long n, const double *x, long chunk, double *out) {
+    (void)a; (void)groups; (void)n; (void)x; (void)chunk; (void)out;
     __builtin_trap();
 }
 

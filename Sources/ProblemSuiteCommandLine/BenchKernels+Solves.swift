@@ -19,7 +19,11 @@ extension BenchKernels {
         var out: [BenchKernel] = []
         for threads in [nil, 1] as [Int?] {
             for (p, s) in solveRows { out.append(solve(p, s, threads: threads)) }
-            for p in ["A1", "SPARCO7"] { out.append(valueAndGradient(p, threads: threads)); out.append(cachedRead(p, threads: threads)) }
+            for p in ["A1", "SPARCO7"] {
+                out.append(valueAndGradient(p, threads: threads))
+                out.append(cachedRead(p, threads: threads))
+                out.append(cachedReread(p, threads: threads))
+            }
         }
         return out
     }
@@ -76,6 +80,36 @@ extension BenchKernels {
             return {
                 Parallel.withThreads(threads) {
                     storage.withUnsafeBufferPointer { _ = DenseYardsticks.plainRead($0.baseAddress!, count: $0.count, parts: Parallel.maxThreads) }
+                }
+            }
+        }
+    }
+}
+
+extension BenchKernels {
+    /// The fused f+∇f kernel's reads of the problem's stored matrix without its arithmetic
+    /// (``DenseYardsticks/rereadPattern(_:rows:columns:x:parts:)``: each group of four
+    /// rows read by the dot products, then read again from cache one group later, with the
+    /// kernel's chunks and prefetches), called again and again so that the matrix comes
+    /// from cache: the floor under a kernel that must touch every entry twice.
+    static func cachedReread(_ name: String, threads: Int?) -> BenchKernel {
+        BenchKernel(name: "reread-cached-\(name)\(threadSuffix(threads))",
+                    summary: "the fused f+∇f's reads of \(name)'s matrix from cache (read, re-read one group later) without its arithmetic"
+                        + (threads == 1 ? ", one thread" : ""),
+                    m: nil, n: nil, bytesPerCall: nil, peer: nil) { suite in
+            let problem = try suite.loadProblem(name, from: suite.catalogue())
+            guard let a = (problem as? any MatrixExportable)?.exportMatrix(materialize: false) else {
+                throw CLIError("\(name) stores no dense matrix to read")
+            }
+            let storage = a.storage, m = a.rows, n = a.columns
+            let x = problem.startingPoint(run: 0)
+            return {
+                Parallel.withThreads(threads) {
+                    storage.withUnsafeBufferPointer { ap in
+                        x.withUnsafeBufferPointer { xp in
+                            _ = DenseYardsticks.rereadPattern(ap.baseAddress!, rows: m, columns: n, x: xp.baseAddress!, parts: Parallel.maxThreads)
+                        }
+                    }
                 }
             }
         }

@@ -52,11 +52,15 @@ package enum DenseYardsticks {
     }
 
     /// The fused kernel's reads of the m×n row-major `a` without its gradient: rows split
-    /// into `parts` contiguous ranges (one per thread), each run through the kernel's own
-    /// loop (``DenseRowPass/pipelinedGroups(_:rows:columns:x:coefficients:secondTouch:)``:
-    /// the dot products of group k+1 advance chunk by chunk while the same chunk of group
-    /// k, read one group earlier, is visited again and the next chunk prefetched), with the
-    /// gradient update replaced by a plain sum of the revisited chunk.
+    /// into `parts` contiguous ranges (one per thread), each run through the kernel's loop
+    /// (``DenseRowPass/pipelinedBlocks(_:rows:columns:x:blocks:range:coefficients:secondTouch:end:)``
+    /// over the range's full groups of four rows, in one pipeline: the dot products of group
+    /// k+1 advance chunk by chunk while the same chunk of group k, read one group earlier,
+    /// is visited again and the next chunk prefetched), with the gradient update replaced
+    /// by a plain sum of the revisited chunk. Where the fused kernel runs its AVX2 loop
+    /// (``DenseKernels/usesAVX2``), so does this (``DenseKernels/rereadGroupsAVX2(_:groups:columns:x:chunk:)``, the same
+    /// chunks, loads and prefetches in C), so that the two differ only by the arithmetic
+    /// and the reads and writes of the gradient.
     ///
     /// - Returns: `dots` = Σᵢ aᵢᵀx and `entries` = Σᵢⱼ aᵢⱼ, every entry read twice (once
     ///   for each sum), as the fused kernel reads it twice.
@@ -75,14 +79,21 @@ package enum DenseYardsticks {
 
     /// ``rereadPattern(_:rows:columns:x:parts:)`` over one contiguous range of rows.
     static func rereadRows(_ a: UnsafePointer<Double>, rows: Range<Int>, columns n: Int, x: UnsafePointer<Double>) -> (Double, Double) {
-        var dots = 0.0, sums = SIMD4<Double>()
-        DenseRowPass.pipelinedGroups(a, rows: rows, columns: n, x: x,
-                                     coefficients: { _, d in dots += d.sum(); return SIMD4() },
-                                     secondTouch: { _, cur, c0, w, target, count in
-                                         sums += sum4(cur + c0, rowStride: n, w, prefetching: target, count: count)
-                                     })
-        var total = sums.sum()
-        for i in (rows.lowerBound + rows.count / 4 * 4)..<rows.upperBound {
+        let base = a + rows.lowerBound * n, groups = rows.count / 4
+        var dots = 0.0, total = 0.0
+        if DenseKernels.usesAVX2 {
+            (dots, total) = DenseKernels.rereadGroupsAVX2(base, groups: groups, columns: n, x: x, chunk: DenseRowPass.chunkColumns)
+        } else {
+            var sums = SIMD4<Double>()
+            DenseRowPass.pipelinedBlocks(base, rows: 4 * groups, columns: n, x: x, blocks: 1, range: 0..<1,
+                                         coefficients: { _, _, d in dots += d.sum(); return SIMD4() },
+                                         secondTouch: { _, _, _, cur, c0, w, target, count in
+                                             sums += sum4(cur + c0, rowStride: n, w, prefetching: target, count: count)
+                                         },
+                                         end: { _, _ in })
+            total = sums.sum()
+        }
+        for i in (rows.lowerBound + 4 * groups)..<rows.upperBound {
             let row = a + i * n
             dots += DenseKernels.dot(row, x, n)
             for j in 0..<n { total += row[j] }

@@ -1,3 +1,4 @@
+import _ProblemSuiteKernels
 /// Selection of the K largest magnitudes in O(n), without sorting (the relevant set R_k
 /// of prunAdag, eq. 2.1/2.6, and the support of the Frank-Wolfe oracle vertex, eq. 1.2).
 ///
@@ -14,17 +15,21 @@
 /// (groups of five), which guarantee linear time on any input; three-way partitions, so
 /// that equal magnitudes (many zeros, say) cost nothing extra. Then one pass counts the
 /// magnitudes above t and a second keeps, in index order, those above t and the lowest
-/// indices equal to t. For K ≤ 64 (prunAdag's nR) a single scan with a heap of the K best
-/// so far replaces the introselect (``selectWithHeap(_:_:)``): one well-predicted
-/// comparison per entry. The set is the same as any other correct selection's (above).
+/// indices equal to t. For K ≤ 64 (prunAdag's nR) a heap of the K best so far replaces
+/// the introselect (``selectWithHeap(_:_:)``), fed by a 4-wide scan that gathers only the
+/// entries at or above a threshold taken from a sample of every 8th entry, when there are
+/// K of them. The set is the same as any other correct selection's (above).
 ///
-/// One selector owns O(n) scratch (an index array and the magnitudes) and does not
-/// allocate when reused at the same or a smaller size. Not thread-safe.
+/// One selector owns O(n) scratch (index arrays and magnitudes) and does not allocate
+/// when reused at the same or a smaller size. Not thread-safe.
 ///
 /// - Complexity: O(n) per selection, worst case (K ≤ 64: O(n log K)).
 public final class TopKSelector {
     @usableFromInline var order: UnsafeMutablePointer<Int>
     @usableFromInline var keys: UnsafeMutablePointer<Double>
+    /// The entries gathered by ``selectWithHeap(_:_:)``: magnitudes and indices.
+    var candidateKeys: UnsafeMutablePointer<Double>
+    var candidateIndices: UnsafeMutablePointer<Int>
     @usableFromInline var capacity: Int
     /// How many indices the last selection kept.
     public private(set) var selectedCount = 0
@@ -34,11 +39,15 @@ public final class TopKSelector {
         self.capacity = max(capacity, 0)
         order = .allocate(capacity: max(self.capacity, 1))
         keys = .allocate(capacity: max(self.capacity, 1))
+        candidateKeys = .allocate(capacity: max(self.capacity, 1))
+        candidateIndices = .allocate(capacity: max(self.capacity, 1))
     }
 
     deinit {
         order.deallocate()
         keys.deallocate()
+        candidateKeys.deallocate()
+        candidateIndices.deallocate()
     }
 
     /// The indices selected by the last call, in increasing order (the first
@@ -89,13 +98,72 @@ public final class TopKSelector {
     /// heap holds K entries, instead of several mispredicted partition branches.
     static let heapLimit = 64
 
-    /// The K best of `values` (K ≤ ``heapLimit``, K < n) by one scan with a heap of the K
-    /// best so far whose root is the worst of them (smallest magnitude, among equal
-    /// magnitudes the highest index); an entry replaces the root only when its magnitude
-    /// is strictly larger, since a later index never wins a tie. Then the K indices are
-    /// sorted. - Complexity: O(n + K·log K·log(n/K)) expected, O(n log K) worst case.
+    /// The K best of `values` (K ≤ ``heapLimit``, K < n).
+    ///
+    /// First a threshold from a sample (as Floyd and Rivest's selection does): the r-th
+    /// largest magnitude t of every 8th entry, with r = K/8 + 2·√(K/8) + 2 (so that on any
+    /// order of the values about r·8 ≥ K + 4√K entries are expected at or above t). The
+    /// entries whose magnitude is at least t are then gathered, in index order, by a 4-wide
+    /// scan (`psk_gather_at_least_avx2` where the AVX2 kernels run). If there are at least
+    /// K of them, the K best of all are the K best of them: every entry left out is below
+    /// t, and t is at most the K-th best gathered. Otherwise (rare: an unlucky sample)
+    /// every entry is a candidate. Then one heap of the K best candidates so far
+    /// (``heapSelect(_:key:index:_:)``), which sees about 2K entries instead of n, and
+    /// the K indices are sorted. The set is the same whatever t (above), so the sample
+    /// changes only the time. (Tried: introselect instead of the heaps, branch-free or
+    /// not: no faster.) - Complexity: O(n + c·log K) for c candidates;
+    /// O(n log K) worst case.
     func selectWithHeap(_ values: UnsafeBufferPointer<Double>, _ k: Int) {
-        let hk = keys, hi = order, n = values.count
+        let n = values.count, v = values.baseAddress!
+        let stride = 8, samples = n / stride
+        var c = 0
+        let expected = Double(k) / Double(stride)
+        let r = min(samples, Int(expected + 2 * expected.squareRoot()) + 2)
+        if samples >= 16 && r < samples {
+            let t = heapSelect(samples, key: { Self.magnitude(v[$0 &* stride]) }, index: { $0 }, r)
+            if t > 0 && DenseKernels.usesAVX2 {
+                c = DenseKernels.gatherAtLeastAVX2(v, count: n, threshold: t, keys: candidateKeys, indices: candidateIndices)
+            } else if t > 0 {
+                // Non-candidates: −t < v < t (so |v| < t; a NaN is never inside, so always gathered).
+                let ck = candidateKeys, ci = candidateIndices
+                typealias V4 = SIMD4<Double>
+                let hi = V4(repeating: t), lo = V4(repeating: -t)
+                /// Entry j written at the end of the gathered ones, kept (counted) when |v_j| ≥ t:
+                /// no branch on the data.
+                @inline(__always) func gather(_ j: Int) {
+                    let m = Self.magnitude(v[j])
+                    ck[c] = m; ci[c] = j
+                    c &+= m < t ? 0 : 1
+                }
+                var i = 0
+                while i &+ 4 <= n {
+                    let w = UnsafeRawPointer(v + i).loadUnaligned(as: V4.self)
+                    if !all((w .< hi) .& (w .> lo)) { gather(i); gather(i &+ 1); gather(i &+ 2); gather(i &+ 3) }
+                    i &+= 4
+                }
+                while i < n { gather(i); i &+= 1 }
+            }
+        }
+        if c >= k {
+            let ck = candidateKeys, ci = candidateIndices
+            _ = heapSelect(c, key: { ck[$0] }, index: { ci[$0] }, k)
+        } else {
+            _ = heapSelect(n, key: { Self.magnitude(v[$0]) }, index: { $0 }, k)
+        }
+        var chosen = UnsafeMutableBufferPointer(start: order, count: k)
+        chosen.sort()
+    }
+
+    /// The K best of `count` entries given in increasing index order (entry j has
+    /// magnitude `key(j)` and index `index(j)`), by one scan with a heap of the K best so
+    /// far whose root is the worst of them (smallest magnitude, among equal magnitudes the
+    /// highest index); an entry replaces the root only when its magnitude is strictly
+    /// larger, since a later index never wins a tie. The K indices are left in the first
+    /// K entries of ``order`` (in heap order); returns the K-th largest magnitude.
+    /// - Complexity: O(count + K·log K·log(count/K)) expected, O(count·log K) worst case.
+    @inline(__always)
+    func heapSelect(_ count: Int, key: (Int) -> Double, index: (Int) -> Int, _ k: Int) -> Double {
+        let hk = keys, hi = order
         /// Whether heap entry a is worse than heap entry b.
         @inline(__always) func worse(_ a: Int, _ b: Int) -> Bool {
             hk[a] < hk[b] || (hk[a] == hk[b] && hi[a] > hi[b])
@@ -113,20 +181,19 @@ public final class TopKSelector {
                 p = c
             }
         }
-        for i in 0..<k { hk[i] = Self.magnitude(values[i]); hi[i] = i }
+        for j in 0..<k { hk[j] = key(j); hi[j] = index(j) }
         var p = k / 2 - 1
         while p >= 0 { siftDown(p); p -= 1 }
         var root = hk[0]
-        for i in k..<n {
-            let m = Self.magnitude(values[i])
+        for j in k..<count {
+            let m = key(j)
             if m > root {
-                hk[0] = m; hi[0] = i
+                hk[0] = m; hi[0] = index(j)
                 siftDown(0)
                 root = hk[0]
             }
         }
-        var chosen = UnsafeMutableBufferPointer(start: hi, count: k)
-        chosen.sort()
+        return root
     }
 
     /// |v|, with NaN ranked as +∞.
@@ -144,9 +211,11 @@ public final class TopKSelector {
 
     func reserve(_ n: Int) {
         guard n > capacity else { return }
-        order.deallocate(); keys.deallocate()
+        order.deallocate(); keys.deallocate(); candidateKeys.deallocate(); candidateIndices.deallocate()
         order = .allocate(capacity: n)
         keys = .allocate(capacity: n)
+        candidateKeys = .allocate(capacity: n)
+        candidateIndices = .allocate(capacity: n)
         capacity = n
     }
 

@@ -169,15 +169,20 @@ extension DenseKernels {
     /// of each row every 8 columns. The one-pass row kernel (``DenseRowPass``) uses it to fetch the
     /// next rows' next chunk while it works on rows already in cache, so that memory
     /// never idles; the arithmetic, and so every bit, is that of the plain version.
+    /// `fromZero`: y is not read, its entries are taken as +0.0 — the bits of zeroing y
+    /// first and adding into it, without the pass that zeroes it (the first group of rows
+    /// of a block of the row pass).
     @inlinable @inline(__always)
     package static func axpy4(_ c: SIMD4<Double>, _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>,
                              _ r2: UnsafePointer<Double>, _ r3: UnsafePointer<Double>,
                              _ y: UnsafeMutablePointer<Double>, _ n: Int,
-                             prefetching prefetch: UnsafePointer<Double>?, rowStride: Int, count: Int) {
+                             prefetching prefetch: UnsafePointer<Double>?, rowStride: Int, count: Int,
+                             fromZero: Bool = false) {
         if usesAVX2 {
             var c = c
             withUnsafeBytes(of: &c) {
-                psk_axpy4_avx2($0.baseAddress!.assumingMemoryBound(to: Double.self), r0, r1, r2, r3, y, n, prefetch, rowStride, count)
+                psk_axpy4_avx2($0.baseAddress!.assumingMemoryBound(to: Double.self), r0, r1, r2, r3, y, n, prefetch, rowStride, count,
+                               fromZero ? 1 : 0)
             }
             return
         }
@@ -186,7 +191,7 @@ extension DenseKernels {
         /// Columns j..<j+4 of y, updated in row order.
         @inline(__always) func update(_ j: Int) {
             let py = UnsafeMutableRawPointer(y + j)
-            var v = py.loadUnaligned(as: V.self)
+            var v = fromZero ? V() : py.loadUnaligned(as: V.self)
             v += c0 * UnsafeRawPointer(r0 + j).loadUnaligned(as: V.self)
             v += c1 * UnsafeRawPointer(r1 + j).loadUnaligned(as: V.self)
             v += c2 * UnsafeRawPointer(r2 + j).loadUnaligned(as: V.self)
@@ -195,7 +200,7 @@ extension DenseKernels {
         }
         var i = quadSteps(n, prefetching: prefetch, rowStride: rowStride, count: count, update)
         while i < n {
-            var v = y[i]
+            var v = fromZero ? 0 : y[i]
             v += c[0] * r0[i]; v += c[1] * r1[i]; v += c[2] * r2[i]; v += c[3] * r3[i]
             y[i] = v
             i += 1
@@ -230,5 +235,34 @@ extension DenseKernels {
             i &+= 4
         }
         return i
+    }
+}
+
+extension DenseKernels {
+    /// A yardstick, not a kernel (`psk_reread_groups_avx2`): the reads of the row pass over
+    /// `groups` groups of four rows of the row-major `a` (`n` columns), its chunks of
+    /// `chunk` columns and its prefetches, with the gradient update replaced by a sum of
+    /// the re-read chunk. Returns (Σ of the rows' dot products with x, Σ of the entries).
+    /// - Precondition: ``usesAVX2`` (the C function traps otherwise).
+    /// - Complexity: O(groups · 4 · n).
+    package static func rereadGroupsAVX2(_ a: UnsafePointer<Double>, groups: Int, columns n: Int, x: UnsafePointer<Double>,
+                                         chunk: Int) -> (Double, Double) {
+        precondition(usesAVX2, "rereadGroupsAVX2 needs the AVX2 kernels")
+        var pair = (0.0, 0.0)
+        withUnsafeMutableBytes(of: &pair) { psk_reread_groups_avx2(a, groups, n, x, chunk, $0.baseAddress!.assumingMemoryBound(to: Double.self)) }
+        return pair
+    }
+}
+
+extension DenseKernels {
+    /// The top-K selection's gather in AVX2 (`psk_gather_at_least_avx2`): the entries of
+    /// `v` with |vᵢ| ≥ t or NaN, in index order, their magnitudes (NaN as +∞) into `keys`
+    /// and their indices into `indices`; returns how many. Both need room for `n` entries.
+    /// - Precondition: ``usesAVX2`` (the C function traps otherwise).
+    /// - Complexity: O(n).
+    package static func gatherAtLeastAVX2(_ v: UnsafePointer<Double>, count n: Int, threshold t: Double,
+                                          keys: UnsafeMutablePointer<Double>, indices: UnsafeMutablePointer<Int>) -> Int {
+        precondition(usesAVX2, "gatherAtLeastAVX2 needs the AVX2 kernels")
+        return psk_gather_at_least_avx2(v, n, t, keys, indices)
     }
 }

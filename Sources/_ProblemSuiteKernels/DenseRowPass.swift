@@ -48,21 +48,25 @@ package enum DenseRowPass {
                            group: (_ block: Int, _ row: Int, _ dots: SIMD4<Double>) -> SIMD4<Double>,
                            single: (_ block: Int, _ row: Int, _ dot: Double) -> Double) {
         precondition(nb >= 1 && (nb == 1 || partials != nil), "blocks beyond the first need partial storage")
-        /// Block `blk` of the pass, summed from zero into `out`.
-        @inline(__always) func pass(_ blk: Int, into out: UnsafeMutablePointer<Double>) {
-            out.update(repeating: 0, count: n)
-            let rows = range(blk, of: nb, m)
-            let groups = rows.count / 4
-            pipelinedGroups(a, rows: rows, columns: n, x: x,
-                            coefficients: { i, dots in group(blk, i, dots) },
-                            secondTouch: { c, cur, c0, w, target, count in
-                                DenseKernels.axpy4(c, cur + c0, cur + n + c0, cur + 2 * n + c0, cur + 3 * n + c0, out + c0, w,
-                                                   prefetching: target, rowStride: n, count: count)
+        /// Blocks `blks`, one pipeline across them; block b's output is `out(b)`, which
+        /// `finish(b)` may consume once the block is complete (its last rows added).
+        @inline(__always) func pass(_ blks: Range<Int>, output out: (Int) -> UnsafeMutablePointer<Double>,
+                                    finish: (Int) -> Void) {
+            pipelinedBlocks(a, rows: m, columns: n, x: x, blocks: nb, range: blks,
+                            coefficients: group,
+                            secondTouch: { blk, first, c, cur, c0, w, target, count in
+                                DenseKernels.axpy4(c, cur + c0, cur + n + c0, cur + 2 * n + c0, cur + 3 * n + c0, out(blk) + c0, w,
+                                                   prefetching: target, rowStride: n, count: count, fromZero: first)
+                            },
+                            end: { blk, hadGroups in
+                                let o = out(blk), rows = range(blk, of: nb, m)
+                                if !hadGroups { o.update(repeating: 0, count: n) }
+                                for i in (rows.lowerBound + rows.count / 4 * 4)..<rows.upperBound {
+                                    let row = a + i * n
+                                    DenseKernels.axpy(single(blk, i, DenseKernels.dot(row, x, n)), row, o, n)
+                                }
+                                finish(blk)
                             })
-            for i in (rows.lowerBound + 4 * groups)..<rows.upperBound {
-                let row = a + i * n
-                DenseKernels.axpy(single(blk, i, DenseKernels.dot(row, x, n)), row, out, n)
-            }
         }
         let workers = min(nb, Parallel.maxThreads)
         if nb > 1 && (workers == 1 || m * n < Parallel.minimumParallelWork) {
@@ -70,64 +74,112 @@ package enum DenseRowPass {
             // formed, through one n-entry scratch that stays in cache. Every gradient entry
             // still receives block 0, then the partial of block 1, of block 2, … (the order
             // of ``addPartials(_:blocks:into:columns:work:)``), so the bits are the same.
-            pass(0, into: gradient)
-            for blk in 1..<nb {
-                pass(blk, into: partials!)
-                DenseKernels.axpy(1, partials!, gradient, n)
-            }
+            let scratch = partials!
+            pass(0..<nb, output: { $0 == 0 ? gradient : scratch },
+                 finish: { blk in if blk > 0 { DenseKernels.axpy(1, scratch, gradient, n) } })
             return
         }
         // Each thread takes a contiguous run of blocks, so that it streams one contiguous
         // part of the matrix (the blocks, and so the bits, do not depend on this).
         Parallel.forEach(workers, work: m * n) { worker in
-            for blk in range(worker, of: workers, nb) { pass(blk, into: blk == 0 ? gradient : partials! + (blk - 1) * n) }
+            pass(range(worker, of: workers, nb), output: { $0 == 0 ? gradient : partials! + ($0 - 1) * n }, finish: { _ in })
         }
-        if nb > 1 { addPartials(partials!, blocks: nb, into: gradient, columns: n, work: m * n) }
+        if nb > 1 { addPartials(partials!, blocks: nb, into: gradient, columns: n) }
     }
 
     /// The pipelined loop of ``run(_:rows:columns:x:gradient:partials:blocks:group:single:)``
-    /// over the full groups of four rows of one contiguous row range (the caller handles
-    /// the `rows.count % 4` rows after them): the dot products of group k+1 advance chunk
-    /// by chunk (``chunkColumns``) while `secondTouch` revisits the same chunk of group k,
-    /// read one group earlier and still in cache, and asks for the chunk the dot products
-    /// read next to be prefetched.
+    /// over the full groups of four rows of blocks `blks` (of `nb` blocks over `m` rows),
+    /// in one pipeline across the blocks: the dot products of the next group (of the same
+    /// block or, after a block's last group, of the next block's first) advance chunk by
+    /// chunk (``chunkColumns``) while `secondTouch` revisits the same chunk of the current
+    /// group, read one group earlier and still in cache, and asks for the chunk the dot
+    /// products read next to be prefetched. So no block restarts the pipeline: without it
+    /// the first dot products of every block wait on memory alone and the last gradient
+    /// update of every block runs without a read beside it (A1, 16 blocks of 4 groups: a
+    /// tenth of f+∇f).
     ///
     /// - Parameters:
-    ///   - coefficients: called with (first row i, the dot products of rows i…i+3 with x)
-    ///     in increasing i; returns what `secondTouch` receives for those rows.
-    ///   - secondTouch: called with (coefficients of group k, its first row, first column,
-    ///     chunk width, the rows to prefetch (nil: none) and how many of their columns),
-    ///     for every chunk of every group in order.
-    /// ``DenseYardsticks/rereadPattern(_:rows:columns:x:parts:)`` runs this same loop with
-    /// the arithmetic taken out, so the yardstick reads exactly what the kernel reads.
-    /// - Complexity: O(rows.count · n); no allocation.
+    ///   - coefficients: called with (block, first row i, the dot products of rows i…i+3
+    ///     with x), in increasing i; returns what `secondTouch` receives for those rows.
+    ///     The call for a block's first group may come before `end` of the block before it.
+    ///   - secondTouch: called with (block, whether the group is its block's first, the
+    ///     coefficients of the group, its first row, first column, chunk width, the rows to
+    ///     prefetch (nil: none) and how many of their columns), for every chunk of every
+    ///     group in order.
+    ///   - end: called with (block, whether it had a full group) once per block of `blks`,
+    ///     in order, after the last `secondTouch` of the block and before the first
+    ///     `secondTouch` of the next: the block's last `rows.count % 4` rows are the
+    ///     caller's.
+    /// ``DenseYardsticks/rereadPattern(_:rows:columns:x:parts:)`` runs the same loop, its
+    /// arithmetic taken out, so the yardstick reads what the kernel reads.
+    /// - Complexity: O(rows · n); no allocation.
     @inlinable @inline(__always)
-    package static func pipelinedGroups(_ a: UnsafePointer<Double>, rows: Range<Int>, columns n: Int, x: UnsafePointer<Double>,
-                                       coefficients: (_ row: Int, _ dots: SIMD4<Double>) -> SIMD4<Double>,
-                                       secondTouch: (_ c: SIMD4<Double>, _ group: UnsafePointer<Double>, _ column: Int, _ width: Int,
-                                                     _ prefetch: UnsafePointer<Double>?, _ prefetchCount: Int) -> Void) {
-        let groups = rows.count / 4, body = n & ~3
-        guard groups > 0 else { return }
-        let a0 = a + rows.lowerBound * n
-        var c = coefficients(rows.lowerBound, DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, x, n))
-        for k in 0..<groups {
-            let cur = a + (rows.lowerBound + 4 * k) * n, nxt = cur + 4 * n
-            let hasNext = k + 1 < groups
-            var acc: DenseKernels.Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
-            var c0 = 0
-            while c0 < n {
-                let w = min(chunkColumns, n - c0), ahead = c0 + w
-                if hasNext {
-                    DenseKernels.dot4Accumulate(nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, x, c0, min(ahead, body), &acc)
-                }
-                // Prefetch what the dot products read next: the next chunk of group k+1,
-                // or after its last chunk the first chunk of group k+2.
-                let target: UnsafePointer<Double>? = !hasNext ? nil : ahead < n ? nxt + ahead : (k + 2 < groups ? nxt + 4 * n : nil)
-                secondTouch(c, cur, c0, w, target, min(chunkColumns, ahead < n ? n - ahead : n))
-                c0 = ahead
+    package static func pipelinedBlocks(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int, x: UnsafePointer<Double>,
+                                       blocks nb: Int, range blks: Range<Int>,
+                                       coefficients: (_ block: Int, _ row: Int, _ dots: SIMD4<Double>) -> SIMD4<Double>,
+                                       secondTouch: (_ block: Int, _ first: Bool, _ c: SIMD4<Double>, _ group: UnsafePointer<Double>,
+                                                     _ column: Int, _ width: Int, _ prefetch: UnsafePointer<Double>?,
+                                                     _ prefetchCount: Int) -> Void,
+                                       end: (_ block: Int, _ hadGroups: Bool) -> Void) {
+        let body = n & ~3
+        /// The first group at or after block `b` of `blks`: (block, first row).
+        @inline(__always) func firstGroup(from b: Int) -> (block: Int, row: Int)? {
+            var b = b
+            while b < blks.upperBound {
+                let r = range(b, of: nb, m)
+                if r.count >= 4 { return (b, r.lowerBound) }
+                b += 1
             }
-            if hasNext {
-                c = coefficients(rows.lowerBound + 4 * (k + 1), DenseKernels.dot4Finish(acc, nxt, nxt + n, nxt + 2 * n, nxt + 3 * n, x, body, n))
+            return nil
+        }
+        /// The group after the one at row `row` of block `b`.
+        @inline(__always) func following(_ b: Int, _ row: Int) -> (block: Int, row: Int)? {
+            row + 8 <= range(b, of: nb, m).upperBound ? (b, row + 4) : firstGroup(from: b + 1)
+        }
+        guard var cur = firstGroup(from: blks.lowerBound) else {
+            for b in blks { end(b, false) }
+            return
+        }
+        for b in blks.lowerBound..<cur.block { end(b, false) }
+        let a0 = a + cur.row * n
+        var c = coefficients(cur.block, cur.row, DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, x, n))
+        var first = true
+        while true {
+            let next = following(cur.block, cur.row)
+            let p = a + cur.row * n
+            var acc: DenseKernels.Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
+            if let next {
+                let q = a + next.row * n
+                let after = following(next.block, next.row).map { a + $0.row * n }
+                var c0 = 0
+                while c0 < n {
+                    let w = min(chunkColumns, n - c0), ahead = c0 + w
+                    DenseKernels.dot4Accumulate(q, q + n, q + 2 * n, q + 3 * n, x, c0, min(ahead, body), &acc)
+                    // Prefetch what the dot products read next: the next chunk of the next
+                    // group, or after its last chunk the first chunk of the group after it.
+                    secondTouch(cur.block, first, c, p, c0, w, ahead < n ? q + ahead : after, min(chunkColumns, ahead < n ? n - ahead : n))
+                    c0 = ahead
+                }
+                let cNext = coefficients(next.block, next.row, DenseKernels.dot4Finish(acc, q, q + n, q + 2 * n, q + 3 * n, x, body, n))
+                if next.block != cur.block {
+                    end(cur.block, true)
+                    for b in (cur.block + 1)..<next.block { end(b, false) }
+                    first = true
+                } else {
+                    first = false
+                }
+                cur = next
+                c = cNext
+            } else {
+                var c0 = 0
+                while c0 < n {
+                    let w = min(chunkColumns, n - c0)
+                    secondTouch(cur.block, first, c, p, c0, w, nil, 0)
+                    c0 += w
+                }
+                end(cur.block, true)
+                for b in (cur.block + 1)..<blks.upperBound { end(b, false) }
+                return
             }
         }
     }

@@ -9,7 +9,7 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         for k in ["ls-dense-fg-4096x8192", "ls-dense-f-4096x8192", "read-dense-4096x8192", "reread-dense-4096x8192", "partial-dct-fg-2000x8192", "logistic-dense-fg-4200x5000", "logistic-sparse-fg-a9a",
                   "libsvm-load-a9a", "libsvm-load-w8a", "libsvm-load-reged0", "omp-mnist", "ksvd-mnist", "solve-prunadag-v3-A1",
-                  "solve-adagrad-A1-1t", "solve-prunadag-v3-SPARCO7", "fg-A1-1t", "read-cached-A1", "read-cached-SPARCO7-1t"] {
+                  "solve-adagrad-A1-1t", "solve-prunadag-v3-SPARCO7", "fg-A1-1t", "read-cached-A1", "read-cached-SPARCO7-1t", "reread-cached-A1-1t", "reread-cached-SPARCO7"] {
             XCTAssert(r.stdout.contains(k), "missing \(k)")
         }
         XCTAssert(r.stdout.contains("ls_gradient.py 4096 8192") && r.stdout.contains("dct_gradient.py 2000 8192"))

@@ -29,12 +29,15 @@ final class DenseYardstickTests: XCTestCase {
             for i in 0..<m {
                 for j in 0..<n { dots += a[i * n + j] * x[j]; entries += a[i * n + j]; scale += abs(a[i * n + j]) * (1 + abs(x[j])) }
             }
-            for threads in [1, 2] {
+            // The C loop where the AVX2 kernels run, and the Swift loop of the portable path.
+            for (threads, portable) in [(1, false), (2, false), (1, true), (2, true)] {
+                DenseKernels.forcePortable(portable)
+                defer { DenseKernels.forcePortable(false) }
                 let got = Parallel.withThreads(threads) { a.withUnsafeBufferPointer { ap in x.withUnsafeBufferPointer { xp in
                     DenseYardsticks.rereadPattern(ap.baseAddress!, rows: m, columns: n, x: xp.baseAddress!, parts: parts)
                 } } }
-                XCTAssertEqual(got.dots, dots, accuracy: 1e-12 * scale, "\(label), \(threads) threads")
-                XCTAssertEqual(got.entries, entries, accuracy: 1e-12 * scale, "\(label), \(threads) threads")
+                XCTAssertEqual(got.dots, dots, accuracy: 1e-12 * scale, "\(label), \(threads) threads, portable \(portable)")
+                XCTAssertEqual(got.entries, entries, accuracy: 1e-12 * scale, "\(label), \(threads) threads, portable \(portable)")
             }
         }
     }

@@ -68,7 +68,16 @@ final class KernelPathTests: XCTestCase {
                             DenseKernels.axpy4(c, p0, p1, p2, p3, py, n, prefetching: p0, rowStride: 0, count: n / 2)
                         }
                     }
-                    return out + y
+                    // fromZero: y not read (NaN here), the bits of a zeroed y.
+                    var z = [Double](repeating: .nan, count: n), zeroed = [Double](repeating: 0, count: n)
+                    z.withUnsafeMutableBufferPointer { zb in zeroed.withUnsafeMutableBufferPointer { yb in
+                        if let pz = zb.baseAddress, let py = yb.baseAddress {
+                            DenseKernels.axpy4(c, p0, p1, p2, p3, pz, n, prefetching: p1, rowStride: 0, count: n, fromZero: true)
+                            DenseKernels.axpy4(c, p0, p1, p2, p3, py, n)
+                        }
+                    } }
+                    XCTAssertEqual(z.map(\.bitPattern), zeroed.map(\.bitPattern), "fromZero, n = \(n), AVX2 \(DenseKernels.usesAVX2)")
+                    return out + y + z
                 } } } } }
             }
             XCTAssertEqual(bits(r.portable), bits(r.avx2), "n = \(n)")

@@ -40,6 +40,51 @@ final class TopKTests: XCTestCase {
         }
     }
 
+    /// The heap path (K ≤ 64) gathers the entries at or above a threshold taken from every
+    /// 8th entry before it selects. Inputs where that sample is unlucky (the sampled
+    /// entries are the largest, so fewer than K entries reach the threshold and every entry
+    /// becomes a candidate), where it is lucky, with ties at the threshold, NaNs, infinities,
+    /// zeros and lengths that are not multiples of 4 or 8, with the AVX2 and the portable
+    /// gather: always the reference's set, and reusing one selector across them.
+    func testSampledThresholdPathMatchesReferenceOnBothGathers() {
+        var rng = SuiteRandom(seed: 23, stream: "topk-sample")
+        let selector = TopKSelector()
+        func check(_ v: [Double], _ k: Int, _ label: String) {
+            v.withUnsafeBufferPointer { selector.select(largestMagnitudesOf: $0, count: k) }
+            XCTAssertEqual(Array(selector.selected), reference(v, k), label)
+        }
+        for portable in [false, true] {
+            DenseKernels.forcePortable(portable)
+            defer { DenseKernels.forcePortable(false) }
+            let path = portable ? "portable" : "automatic"
+            for n in [128, 129, 131, 1000, 1024, 4099] {
+                for k in [1, 2, 5, 31, 32, 63, 64] {
+                    let gauss = rng.normals(n)
+                    check(gauss, k, "\(path) normals n \(n) k \(k)")
+                    // Sampled entries (every 8th) far above the rest: the threshold is too
+                    // high, fewer than K are gathered, the full heap runs.
+                    let unlucky = (0..<n).map { $0 % 8 == 0 ? 1000 + Double($0) : rng.nextUniform() }
+                    check(unlucky, k, "\(path) unlucky sample n \(n) k \(k)")
+                    // Few distinct magnitudes: ties at the threshold and at the K-th place.
+                    let ties = (0..<n).map { _ in Double(rng.nextInt(below: 4)) * rng.nextSign() }
+                    check(ties, k, "\(path) ties n \(n) k \(k)")
+                    var special = gauss
+                    special[n / 3] = .nan; special[n - 1] = -.infinity; special[7] = .infinity
+                    for j in stride(from: 0, to: n, by: 5) { special[j] = 0 }
+                    check(special, k, "\(path) NaN/inf/zeros n \(n) k \(k)")
+                    check([Double](repeating: 0, count: n), k, "\(path) zeros n \(n) k \(k)")
+                    check([Double](repeating: .nan, count: n), k, "\(path) NaNs n \(n) k \(k)")
+                    // Slowly changing vectors, as a solver's successive gradients.
+                    var g = gauss
+                    for step in 0..<5 {
+                        for j in 0..<n { g[j] = 0.7 * g[j] + 0.1 * rng.nextUniform() - 0.05 }
+                        check(g, k, "\(path) sequence step \(step) n \(n) k \(k)")
+                    }
+                }
+            }
+        }
+    }
+
     func testTiesGoToLowerIndices() {
         let v: [Double] = [1, -2, 2, 0, -2, 1]
         XCTAssertEqual(TopKSelector.largestMagnitudes(v, count: 2), [1, 2])

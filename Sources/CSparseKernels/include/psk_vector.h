@@ -54,9 +54,25 @@ void psk_dot4_avx2(const double *r0, const double *r1, const double *r2, const d
 /* y[j] += c[0] r0[j], then + c[1] r1[j], + c[2] r2[j], + c[3] r3[j], for j < n. When
  * prefetch is not NULL, one cache line of each of prefetch + k * rowStride (k < 4) is
  * asked into L2 every 8 columns over the first min(count, n) columns (as
- * DenseKernels.quadSteps does). */
+ * DenseKernels.quadSteps does). fromZero nonzero: y is not read, its entries are taken
+ * as +0.0 (the same bits as zeroing y first, without the pass that zeroes it). */
 void psk_axpy4_avx2(const double *c, const double *r0, const double *r1, const double *r2, const double *r3,
-                    double *y, long n, const double *prefetch, long rowStride, long count);
+                    double *y, long n, const double *prefetch, long rowStride, long count, int fromZero);
+
+/* A yardstick, not a kernel: the reads of the fused row pass (DenseRowPass.pipelinedBlocks)
+ * over `groups` groups of four rows of the row-major a (n columns), with the same chunks
+ * of `chunk` columns and the same prefetches, and its gradient update replaced by a sum
+ * of the re-read chunk: the dot products of group k+1 advance chunk by chunk over memory
+ * while the same chunk of group k is read again from cache. out[0] = sum of the dot
+ * products of every row with x, out[1] = sum of every entry (so nothing is optimised
+ * away; their rounding is of no interest). */
+void psk_reread_groups_avx2(const double *a, long groups, long n, const double *x, long chunk, double *out);
+
+/* The top-K selection's gather (Solvers/TopK.swift, TopKSelector.selectWithHeap): for
+ * i < n in order, the entries with not (|v[i]| < t) (so |v[i]| >= t, or NaN) are written
+ * to keys[c] (|v[i]|, NaN as +infinity) and indices[c] = i, c = 0, 1, ...; returns c.
+ * keys and indices need room for n entries (entries past c are scratch). */
+long psk_gather_at_least_avx2(const double *v, long n, double t, double *keys, long *indices);
 
 /* One step of prunAdag's entry loop (Solvers/PrunAdag.swift, steps 2-5) over n entries,
  * 4 at a time with selects instead of branches, the same operations per entry as the Swift
