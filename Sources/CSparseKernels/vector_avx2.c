@@ -50,6 +50,17 @@ PSK_AVX2 double psk_dot_avx2(const double *a, const double *b, long n) {
     return t;
 }
 
+PSK_AVX2 void psk_dot_accumulate_avx2(const double *a, const double *b, long start, long end, double *acc) {
+    V s0 = _mm256_loadu_pd(acc), s1 = _mm256_loadu_pd(acc + 4), s2 = _mm256_loadu_pd(acc + 8), s3 = _mm256_loadu_pd(acc + 12);
+    for (long i = start; i + 16 <= end; i += 16) {
+        s0 = madd(s0, _mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i));
+        s1 = madd(s1, _mm256_loadu_pd(a + i + 4), _mm256_loadu_pd(b + i + 4));
+        s2 = madd(s2, _mm256_loadu_pd(a + i + 8), _mm256_loadu_pd(b + i + 8));
+        s3 = madd(s3, _mm256_loadu_pd(a + i + 12), _mm256_loadu_pd(b + i + 12));
+    }
+    _mm256_storeu_pd(acc, s0); _mm256_storeu_pd(acc + 4, s1); _mm256_storeu_pd(acc + 8, s2); _mm256_storeu_pd(acc + 12, s3);
+}
+
 PSK_AVX2 void psk_axpy_avx2(double alpha, const double *x, double *y, long n) {
     V va = _mm256_set1_pd(alpha);
     long i = 0;
@@ -331,6 +342,9 @@ int psk_vector_decide(void) {
 }
 
 double psk_dot_avx2(const double *a, const double *b, long n) { (void)a; (void)b; (void)n; __builtin_trap(); }
+void psk_dot_accumulate_avx2(const double *a, const double *b, long start, long end, double *acc) {
+    (void)a; (void)b; (void)start; (void)end; (void)acc; __builtin_trap();
+}
 void psk_axpy_avx2(double alpha, const double *x, double *y, long n) { (void)alpha; (void)x; (void)y; (void)n; __builtin_trap(); }
 void psk_dot4_accumulate_avx2(const double *r0, const double *r1, const double *r2, const double *r3,
                               const double *x, long start, long end, double *acc) {

@@ -53,7 +53,7 @@ package enum DenseYardsticks {
 
     /// The fused kernel's reads of the m×n row-major `a` without its gradient: rows split
     /// into `parts` contiguous ranges (one per thread), each run through the kernel's loop
-    /// (``DenseRowPass/pipelinedBlocks(_:rows:columns:x:blocks:range:coefficients:secondTouch:end:)``
+    /// (``DenseRowPass/pipelinedBlocks(_:rows:columns:x:blocks:range:coefficients:single:secondTouch:end:)``
     /// over the range's full groups of four rows, in one pipeline: the dot products of group
     /// k+1 advance chunk by chunk while the same chunk of group k, read one group earlier,
     /// is visited again and the next chunk prefetched), with the gradient update replaced
@@ -87,7 +87,8 @@ package enum DenseYardsticks {
             var sums = SIMD4<Double>()
             DenseRowPass.pipelinedBlocks(base, rows: 4 * groups, columns: n, x: x, blocks: 1, range: 0..<1,
                                          coefficients: { _, _, d in dots += d.sum(); return SIMD4() },
-                                         secondTouch: { _, _, _, cur, c0, w, target, count in
+                                         single: { _, _, d in dots += d; return 0 },
+                                         secondTouch: { _, _, _, _, cur, c0, w, target, count in
                                              sums += sum4(cur + c0, rowStride: n, w, prefetching: target, count: count)
                                          },
                                          end: { _, _ in })

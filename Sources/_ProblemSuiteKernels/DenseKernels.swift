@@ -44,6 +44,47 @@ package enum DenseKernels {
         return t
     }
 
+    /// The accumulation of ``dot(_:_:_:)`` over columns `start..<end` (`start` a multiple
+    /// of 16; 16 columns a step while i + 16 ≤ end) into its four accumulators: run over
+    /// consecutive chunks from zero, then ``dotFinish(_:_:_:_:_:)``, it gives ``dot(_:_:_:)``'s
+    /// bits, so the row pass can advance one row's dot product chunk by chunk.
+    @inlinable @inline(__always)
+    package static func dotAccumulate(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ start: Int, _ end: Int,
+                                      _ acc: inout Accumulators4) {
+        if usesAVX2 {
+            withUnsafeMutableBytes(of: &acc) { psk_dot_accumulate_avx2(a, b, start, end, $0.baseAddress!.assumingMemoryBound(to: Double.self)) }
+            return
+        }
+        var (s0, s1, s2, s3) = acc
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var i = start
+        while i + 16 <= end {
+            let o = i * 8
+            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self) * rb.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
+            s1 += ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Double>.self) * rb.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Double>.self)
+            s2 += ra.loadUnaligned(fromByteOffset: o + 64, as: SIMD4<Double>.self) * rb.loadUnaligned(fromByteOffset: o + 64, as: SIMD4<Double>.self)
+            s3 += ra.loadUnaligned(fromByteOffset: o + 96, as: SIMD4<Double>.self) * rb.loadUnaligned(fromByteOffset: o + 96, as: SIMD4<Double>.self)
+            i += 16
+        }
+        acc = (s0, s1, s2, s3)
+    }
+
+    /// The end of ``dot(_:_:_:)`` after ``dotAccumulate(_:_:_:_:_:)`` over its first `tail`
+    /// columns (`tail` = n rounded down to a multiple of 16): the reduction, then the
+    /// scalar tail `tail..<n`.
+    @inlinable @inline(__always)
+    package static func dotFinish(_ acc: Accumulators4, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                                  _ tail: Int, _ n: Int) -> Double {
+        let s = (acc.0 + acc.1) + (acc.2 + acc.3)
+        var t = (s[0] + s[1]) + (s[2] + s[3])
+        var i = tail
+        while i < n {
+            t += a[i] * b[i]
+            i += 1
+        }
+        return t
+    }
+
     /// y[i] += alpha·x[i] over `0..<n`.
     @inlinable
     package static func axpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {

@@ -49,22 +49,23 @@ package enum DenseRowPass {
                            single: (_ block: Int, _ row: Int, _ dot: Double) -> Double) {
         precondition(nb >= 1 && (nb == 1 || partials != nil), "blocks beyond the first need partial storage")
         /// Blocks `blks`, one pipeline across them; block b's output is `out(b)`, which
-        /// `finish(b)` may consume once the block is complete (its last rows added).
+        /// `finish(b)` may consume once the block is complete.
         @inline(__always) func pass(_ blks: Range<Int>, output out: (Int) -> UnsafeMutablePointer<Double>,
                                     finish: (Int) -> Void) {
             pipelinedBlocks(a, rows: m, columns: n, x: x, blocks: nb, range: blks,
-                            coefficients: group,
-                            secondTouch: { blk, first, c, cur, c0, w, target, count in
-                                DenseKernels.axpy4(c, cur + c0, cur + n + c0, cur + 2 * n + c0, cur + 3 * n + c0, out(blk) + c0, w,
-                                                   prefetching: target, rowStride: n, count: count, fromZero: first)
-                            },
-                            end: { blk, hadGroups in
-                                let o = out(blk), rows = range(blk, of: nb, m)
-                                if !hadGroups { o.update(repeating: 0, count: n) }
-                                for i in (rows.lowerBound + rows.count / 4 * 4)..<rows.upperBound {
-                                    let row = a + i * n
-                                    DenseKernels.axpy(single(blk, i, DenseKernels.dot(row, x, n)), row, o, n)
+                            coefficients: group, single: single,
+                            secondTouch: { blk, first, four, c, row, c0, w, target, count in
+                                let o = out(blk) + c0, r = row + c0
+                                if four {
+                                    DenseKernels.axpy4(c, r, r + n, r + 2 * n, r + 3 * n, o, w,
+                                                       prefetching: target, rowStride: n, count: count, fromZero: first)
+                                } else {
+                                    if first { o.update(repeating: 0, count: w) }
+                                    DenseKernels.axpy(c[0], r, o, w)
                                 }
+                            },
+                            end: { blk, hadRows in
+                                if !hadRows { out(blk).update(repeating: 0, count: n) }
                                 finish(blk)
                             })
         }
@@ -87,29 +88,46 @@ package enum DenseRowPass {
         if nb > 1 { addPartials(partials!, blocks: nb, into: gradient, columns: n) }
     }
 
+    /// One item of the pipeline of ``pipelinedBlocks(_:rows:columns:x:blocks:range:coefficients:single:secondTouch:end:)``:
+    /// a group of four rows, or one of the last `rows.count % 4` rows of a block.
+    @usableFromInline
+    struct Item {
+        @usableFromInline var block: Int
+        @usableFromInline var row: Int
+        @usableFromInline var four: Bool
+        /// The end of the block's groups of four and the end of its rows (so that the next
+        /// item needs no division).
+        @usableFromInline var groupsEnd: Int
+        @usableFromInline var rowsEnd: Int
+        @inlinable init(block: Int, row: Int, four: Bool, groupsEnd: Int, rowsEnd: Int) {
+            self.block = block; self.row = row; self.four = four; self.groupsEnd = groupsEnd; self.rowsEnd = rowsEnd
+        }
+    }
+
     /// The pipelined loop of ``run(_:rows:columns:x:gradient:partials:blocks:group:single:)``
-    /// over the full groups of four rows of blocks `blks` (of `nb` blocks over `m` rows),
-    /// in one pipeline across the blocks: the dot products of the next group (of the same
-    /// block or, after a block's last group, of the next block's first) advance chunk by
-    /// chunk (``chunkColumns``) while `secondTouch` revisits the same chunk of the current
-    /// group, read one group earlier and still in cache, and asks for the chunk the dot
-    /// products read next to be prefetched. So no block restarts the pipeline: without it
-    /// the first dot products of every block wait on memory alone and the last gradient
-    /// update of every block runs without a read beside it (A1, 16 blocks of 4 groups: a
-    /// tenth of f+∇f).
+    /// over the rows of blocks `blks` (of `nb` blocks over `m` rows), in one pipeline
+    /// across the blocks. Each block is a run of groups of four rows followed by its last
+    /// `rows.count % 4` rows one at a time; while the current item (group or row) is
+    /// revisited by `secondTouch` chunk by chunk (``chunkColumns``), read one item earlier
+    /// and still in cache, the dot products of the next item (of the same block or the
+    /// next) advance over the same chunk, and the chunk they read next is prefetched. So no
+    /// block restarts the pipeline and no row is read without another beside it: before,
+    /// the first dot products of every block waited on memory alone, and the last rows of
+    /// a block (SPARCO7: 24 of its 600 rows) were read twice one after the other.
     ///
     /// - Parameters:
     ///   - coefficients: called with (block, first row i, the dot products of rows i…i+3
-    ///     with x), in increasing i; returns what `secondTouch` receives for those rows.
-    ///     The call for a block's first group may come before `end` of the block before it.
-    ///   - secondTouch: called with (block, whether the group is its block's first, the
-    ///     coefficients of the group, its first row, first column, chunk width, the rows to
-    ///     prefetch (nil: none) and how many of their columns), for every chunk of every
-    ///     group in order.
-    ///   - end: called with (block, whether it had a full group) once per block of `blks`,
-    ///     in order, after the last `secondTouch` of the block and before the first
-    ///     `secondTouch` of the next: the block's last `rows.count % 4` rows are the
-    ///     caller's.
+    ///     with x, grouped as ``DenseKernels/dot4(_:_:_:_:_:_:)``), in increasing i within
+    ///     a block; returns what `secondTouch` receives for those rows.
+    ///   - single: the same for one row (its dot product as ``DenseKernels/dot(_:_:_:)``),
+    ///     after the block's groups. Either may be called for a block's first item before
+    ///     `end` of the block before it.
+    ///   - secondTouch: called with (block, whether the item is its block's first, whether
+    ///     it is a group of four, its coefficients (one row: the first lane), its first
+    ///     row, first column, chunk width, the rows to prefetch (nil: none) and how many of
+    ///     their columns), for every chunk of every item in order.
+    ///   - end: called with (block, whether it has any row) once per block of `blks`, in
+    ///     order, after its last `secondTouch` and before the first of the next block.
     /// ``DenseYardsticks/rereadPattern(_:rows:columns:x:parts:)`` runs the same loop, its
     /// arithmetic taken out, so the yardstick reads what the kernel reads.
     /// - Complexity: O(rows · n); no allocation.
@@ -117,70 +135,89 @@ package enum DenseRowPass {
     package static func pipelinedBlocks(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int, x: UnsafePointer<Double>,
                                        blocks nb: Int, range blks: Range<Int>,
                                        coefficients: (_ block: Int, _ row: Int, _ dots: SIMD4<Double>) -> SIMD4<Double>,
-                                       secondTouch: (_ block: Int, _ first: Bool, _ c: SIMD4<Double>, _ group: UnsafePointer<Double>,
-                                                     _ column: Int, _ width: Int, _ prefetch: UnsafePointer<Double>?,
-                                                     _ prefetchCount: Int) -> Void,
-                                       end: (_ block: Int, _ hadGroups: Bool) -> Void) {
-        let body = n & ~3
-        /// The first group at or after block `b` of `blks`: (block, first row).
-        @inline(__always) func firstGroup(from b: Int) -> (block: Int, row: Int)? {
+                                       single: (_ block: Int, _ row: Int, _ dot: Double) -> Double,
+                                       secondTouch: (_ block: Int, _ first: Bool, _ four: Bool, _ c: SIMD4<Double>,
+                                                     _ row: UnsafePointer<Double>, _ column: Int, _ width: Int,
+                                                     _ prefetch: UnsafePointer<Double>?, _ prefetchCount: Int) -> Void,
+                                       end: (_ block: Int, _ hasRows: Bool) -> Void) {
+        let body4 = n & ~3, body16 = n & ~15
+        /// The first item at or after block `b` of `blks`.
+        @inline(__always) func firstItem(from b: Int) -> Item? {
             var b = b
             while b < blks.upperBound {
                 let r = range(b, of: nb, m)
-                if r.count >= 4 { return (b, r.lowerBound) }
+                if r.count > 0 {
+                    return Item(block: b, row: r.lowerBound, four: r.count >= 4, groupsEnd: r.lowerBound + r.count / 4 * 4,
+                                rowsEnd: r.upperBound)
+                }
                 b += 1
             }
             return nil
         }
-        /// The group after the one at row `row` of block `b`.
-        @inline(__always) func following(_ b: Int, _ row: Int) -> (block: Int, row: Int)? {
-            row + 8 <= range(b, of: nb, m).upperBound ? (b, row + 4) : firstGroup(from: b + 1)
+        /// The item after `it`.
+        @inline(__always) func following(_ it: Item) -> Item? {
+            let next = it.row + (it.four ? 4 : 1)
+            if next < it.rowsEnd {
+                var n = it
+                n.row = next
+                n.four = next + 4 <= it.groupsEnd
+                return n
+            }
+            return firstItem(from: it.block + 1)
         }
-        guard var cur = firstGroup(from: blks.lowerBound) else {
+        guard var cur = firstItem(from: blks.lowerBound) else {
             for b in blks { end(b, false) }
             return
         }
         for b in blks.lowerBound..<cur.block { end(b, false) }
         let a0 = a + cur.row * n
-        var c = coefficients(cur.block, cur.row, DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, x, n))
+        var c = cur.four ? coefficients(cur.block, cur.row, DenseKernels.dot4(a0, a0 + n, a0 + 2 * n, a0 + 3 * n, x, n))
+                         : SIMD4(single(cur.block, cur.row, DenseKernels.dot(a0, x, n)), 0, 0, 0)
         var first = true
+        var upcoming = following(cur)
         while true {
-            let next = following(cur.block, cur.row)
             let p = a + cur.row * n
-            var acc: DenseKernels.Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
-            if let next {
-                let q = a + next.row * n
-                let after = following(next.block, next.row).map { a + $0.row * n }
-                var c0 = 0
-                while c0 < n {
-                    let w = min(chunkColumns, n - c0), ahead = c0 + w
-                    DenseKernels.dot4Accumulate(q, q + n, q + 2 * n, q + 3 * n, x, c0, min(ahead, body), &acc)
-                    // Prefetch what the dot products read next: the next chunk of the next
-                    // group, or after its last chunk the first chunk of the group after it.
-                    secondTouch(cur.block, first, c, p, c0, w, ahead < n ? q + ahead : after, min(chunkColumns, ahead < n ? n - ahead : n))
-                    c0 = ahead
-                }
-                let cNext = coefficients(next.block, next.row, DenseKernels.dot4Finish(acc, q, q + n, q + 2 * n, q + 3 * n, x, body, n))
-                if next.block != cur.block {
-                    end(cur.block, true)
-                    for b in (cur.block + 1)..<next.block { end(b, false) }
-                    first = true
-                } else {
-                    first = false
-                }
-                cur = next
-                c = cNext
-            } else {
+            guard let next = upcoming else {
                 var c0 = 0
                 while c0 < n {
                     let w = min(chunkColumns, n - c0)
-                    secondTouch(cur.block, first, c, p, c0, w, nil, 0)
+                    secondTouch(cur.block, first, cur.four, c, p, c0, w, nil, 0)
                     c0 += w
                 }
                 end(cur.block, true)
                 for b in (cur.block + 1)..<blks.upperBound { end(b, false) }
                 return
             }
+            let q = a + next.row * n
+            let afterNext = following(next)
+            let after = afterNext.map { a + $0.row * n }
+            var acc: DenseKernels.Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
+            var c0 = 0
+            while c0 < n {
+                let w = min(chunkColumns, n - c0), ahead = c0 + w
+                if next.four {
+                    DenseKernels.dot4Accumulate(q, q + n, q + 2 * n, q + 3 * n, x, c0, min(ahead, body4), &acc)
+                } else {
+                    DenseKernels.dotAccumulate(q, x, c0, min(ahead, body16), &acc)
+                }
+                // Prefetch what the dot products read next: the next chunk of the next
+                // item, or after its last chunk the first chunk of the item after it.
+                secondTouch(cur.block, first, cur.four, c, p, c0, w, ahead < n ? q + ahead : after, min(chunkColumns, ahead < n ? n - ahead : n))
+                c0 = ahead
+            }
+            let cNext = next.four
+                ? coefficients(next.block, next.row, DenseKernels.dot4Finish(acc, q, q + n, q + 2 * n, q + 3 * n, x, body4, n))
+                : SIMD4(single(next.block, next.row, DenseKernels.dotFinish(acc, q, x, body16, n)), 0, 0, 0)
+            if next.block != cur.block {
+                end(cur.block, true)
+                for b in (cur.block + 1)..<next.block { end(b, false) }
+                first = true
+            } else {
+                first = false
+            }
+            cur = next
+            upcoming = afterNext
+            c = cNext
         }
     }
 

@@ -37,6 +37,13 @@ void psk_vector_force_portable(int flag);
 /* sum of a[i] * b[i], four 4-wide accumulators over 16 columns a step, then the tail. */
 double psk_dot_avx2(const double *a, const double *b, long n);
 
+/* The accumulation of psk_dot_avx2 over columns start..<end (start a multiple of 16,
+ * 16 columns a step while i + 16 <= end): acc[4k .. 4k+3] is its accumulator s_k, so a
+ * caller that runs it over consecutive chunks (multiples of 16) from zero and then
+ * reduces ((s0 + s1) + (s2 + s3), lanes (l0 + l1) + (l2 + l3)) and adds the scalar tail
+ * gets psk_dot_avx2's bits. */
+void psk_dot_accumulate_avx2(const double *a, const double *b, long start, long end, double *acc);
+
 /* y[i] += alpha * x[i], 8 columns a step, then the tail. */
 void psk_axpy_avx2(double alpha, const double *x, double *y, long n);
 
