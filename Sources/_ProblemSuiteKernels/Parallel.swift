@@ -52,6 +52,10 @@ public enum Parallel {
     /// result, is the same either way.
     public static let minimumParallelWork = 1 << 20
 
+    /// Threads of the suite's worker pool started so far (0 before any parallel job, and
+    /// where there is no pool): for tests and diagnostics.
+    package static var poolWorkersStarted: Int { WorkerPool.shared.workersStarted }
+
     /// Runs `body(0) ... body(tasks-1)`, on up to ``maxThreads`` threads when `work` is at
     /// least ``minimumParallelWork``, else in order on the calling thread.
     /// The tasks must write disjoint memory.
@@ -63,11 +67,17 @@ public enum Parallel {
             return
         }
         // The pieces run on other threads: carry the binding over, for kernels nested in `body`.
+        // The suite's workers first (``WorkerPool``: awake between a solver's iterations);
+        // when they are taken (another thread's job, or a job nested in a job),
+        // concurrentPerform.
         withoutActuallyEscaping(body) { escapable in
             let box = UncheckedBox(escapable)
-            DispatchQueue.concurrentPerform(iterations: tasks) { t in
+            let run: (Int) -> Void = { t in
                 if let limit { $scoped.withValue(limit) { box.value(t) } } else { box.value(t) }
             }
+            if WorkerPool.shared.tryRun(limit ?? defaultThreads, tasks: tasks, run) { return }
+            let boxedRun = UncheckedBox(run)
+            DispatchQueue.concurrentPerform(iterations: tasks) { t in boxedRun.value(t) }
         }
     }
 }

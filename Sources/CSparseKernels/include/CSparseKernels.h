@@ -30,6 +30,16 @@ extern "C" {
 /// while it works on data already in cache.
 static inline void psk_prefetch_l2(const void *p) { __builtin_prefetch(p, 0, 2); }
 
+/// A hint for a spin-wait loop (pause on x86-64, yield on arm64, nothing elsewhere): it
+/// lets the other hardware thread run and saves power. Used by Parallel.swift's workers.
+static inline void psk_cpu_relax(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /// The micro-kernel (see above). `pa` holds kc * PSK_MR values, `pb` kc * PSK_NR.
 void psk_gemm_micro(long kc, const double *pa, const double *pb, double *out);
 
