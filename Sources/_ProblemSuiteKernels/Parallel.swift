@@ -48,9 +48,12 @@ public enum Parallel {
     }
 
     /// Below this much work (in multiply-adds, say) a kernel runs on the calling thread:
-    /// waking a second thread costs more than it saves. The split into pieces, and so the
-    /// result, is the same either way.
-    public static let minimumParallelWork = 1 << 20
+    /// handing half to a second thread costs more than it saves. 2¹⁷ since the suite's own
+    /// workers (``WorkerPool``) start a job in a few microseconds (2²⁰ with
+    /// concurrentPerform): A1's f+∇f (2¹⁸) takes 33 µs on two threads against 52 µs on one;
+    /// no problem of the suite was slower on two (BENCHMARKS.md). The split into pieces,
+    /// and so the result, is the same either way.
+    public static let minimumParallelWork = 1 << 17
 
     /// Threads of the suite's worker pool started so far (0 before any parallel job, and
     /// where there is no pool): for tests and diagnostics.
