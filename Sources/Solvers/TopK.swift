@@ -52,7 +52,18 @@ public final class TopKSelector {
 
     /// The indices selected by the last call, in increasing order (the first
     /// ``selectedCount`` entries of the internal index array). Valid until the next call.
-    public var selected: UnsafeBufferPointer<Int> { UnsafeBufferPointer(start: order, count: selectedCount) }
+    public var selected: UnsafeBufferPointer<Int> {
+        if !selectedIsSorted {
+            var chosen = UnsafeMutableBufferPointer(start: order, count: selectedCount)
+            chosen.sort()
+            selectedIsSorted = true
+        }
+        return UnsafeBufferPointer(start: order, count: selectedCount)
+    }
+    /// Whether the first ``selectedCount`` indices are in increasing order: the heap path
+    /// leaves them in heap order and ``selected`` sorts them when first asked, so that the
+    /// mask form (which needs no order) does not sort.
+    var selectedIsSorted = true
 
     /// Selects the `k` largest |values[i]| (ties: lower index wins) and marks them in `mask`
     /// (`true` for selected, `false` for all others). `k` is clipped to `0...values.count`.
@@ -71,6 +82,7 @@ public final class TopKSelector {
         reserve(n)
         let kk = min(max(k, 0), n)
         selectedCount = kk
+        selectedIsSorted = true
         guard kk > 0 else { return }
         if kk == n {
             for i in 0..<n { order[i] = i }
@@ -108,8 +120,8 @@ public final class TopKSelector {
     /// K of them, the K best of all are the K best of them: every entry left out is below
     /// t, and t is at most the K-th best gathered. Otherwise (rare: an unlucky sample)
     /// every entry is a candidate. Then one heap of the K best candidates so far
-    /// (``heapSelect(_:key:index:_:)``), which sees about 2K entries instead of n, and
-    /// the K indices are sorted. The set is the same whatever t (above), so the sample
+    /// (``heapSelect(_:key:index:_:)``), which sees about 2K entries instead of n; the K
+    /// indices are sorted only when ``selected`` is read. The set is the same whatever t (above), so the sample
     /// changes only the time. (Tried: introselect instead of the heaps, branch-free or
     /// not: no faster.) - Complexity: O(n + c·log K) for c candidates;
     /// O(n log K) worst case.
@@ -150,8 +162,7 @@ public final class TopKSelector {
         } else {
             _ = heapSelect(n, key: { Self.magnitude(v[$0]) }, index: { $0 }, k)
         }
-        var chosen = UnsafeMutableBufferPointer(start: order, count: k)
-        chosen.sort()
+        selectedIsSorted = false
     }
 
     /// The K best of `count` entries given in increasing index order (entry j has
