@@ -220,19 +220,32 @@ static inline double topk_magnitude(double v) {
     return m != m ? __builtin_inf() : m;
 }
 
+/* For each 4-bit mask, the 32-bit lane pairs of the set 64-bit lanes packed first (a
+ * compress by _mm256_permutevar8x32). */
+static const int gather_permutations[16][8] = {
+    {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, 4, 5, 6, 7}, {2, 3, 0, 1, 4, 5, 6, 7}, {0, 1, 2, 3, 4, 5, 6, 7},
+    {4, 5, 0, 1, 2, 3, 6, 7}, {0, 1, 4, 5, 2, 3, 6, 7}, {2, 3, 4, 5, 0, 1, 6, 7}, {0, 1, 2, 3, 4, 5, 6, 7},
+    {6, 7, 0, 1, 2, 3, 4, 5}, {0, 1, 6, 7, 2, 3, 4, 5}, {2, 3, 6, 7, 0, 1, 4, 5}, {0, 1, 2, 3, 6, 7, 4, 5},
+    {4, 5, 6, 7, 0, 1, 2, 3}, {0, 1, 4, 5, 6, 7, 2, 3}, {2, 3, 4, 5, 6, 7, 0, 1}, {0, 1, 2, 3, 4, 5, 6, 7},
+};
+
 PSK_AVX2 long psk_gather_at_least_avx2(const double *v, long n, double t, double *keys, long *indices) {
-    const V sign = _mm256_set1_pd(-0.0), tv = _mm256_set1_pd(t);
+    const V sign = _mm256_set1_pd(-0.0), tv = _mm256_set1_pd(t), inf = _mm256_set1_pd(__builtin_inf());
+    __m256i idx = _mm256_set_epi64x(3, 2, 1, 0);
+    const __m256i four = _mm256_set1_epi64x(4);
     long c = 0, i = 0;
-    for (; i + 4 <= n; i += 4) {
+    for (; i + 4 <= n; i += 4, idx = _mm256_add_epi64(idx, four)) {
         V m = _mm256_andnot_pd(sign, _mm256_loadu_pd(v + i));
-        /* not (|v| < t): true for |v| >= t and for NaN */
-        if (_mm256_movemask_pd(_mm256_cmp_pd(m, tv, _CMP_NLT_UQ)) != 0) {
-            for (long j = i; j < i + 4; j++) {
-                double mj = topk_magnitude(v[j]);
-                keys[c] = mj; indices[c] = j;
-                c += mj < t ? 0 : 1;
-            }
-        }
+        m = _mm256_blendv_pd(m, inf, _mm256_cmp_pd(m, m, _CMP_UNORD_Q));   /* NaN ranks as +infinity */
+        /* not (|v| < t): |v| >= t (NaN is +infinity here) */
+        int bits = _mm256_movemask_pd(_mm256_cmp_pd(m, tv, _CMP_NLT_UQ));
+        /* No branch (a quarter of the blocks hold a candidate, at random): always store the
+         * packed lanes and advance by their count. c + 4 <= i + 4 <= n, so the store fits;
+         * lanes past the kept ones are overwritten next or lie past the count returned. */
+        __m256i p = _mm256_loadu_si256((const __m256i *)gather_permutations[bits]);
+        _mm256_storeu_pd(keys + c, _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(m), p)));
+        _mm256_storeu_si256((__m256i *)(indices + c), _mm256_permutevar8x32_epi32(idx, p));
+        c += __builtin_popcount(bits);
     }
     for (; i < n; i++) {
         double mj = topk_magnitude(v[i]);
@@ -240,6 +253,29 @@ PSK_AVX2 long psk_gather_at_least_avx2(const double *v, long n, double t, double
         c += mj < t ? 0 : 1;
     }
     return c;
+}
+
+PSK_AVX2 long psk_rank_select_avx2(const double *keys, const long *indices, long c, long k, long *out) {
+    long body = c & ~3L, chosen = 0;
+    const __m256i lanes = _mm256_set_epi64x(3, 2, 1, 0);
+    for (long j = 0; j < c; j++) {
+        V kj = _mm256_set1_pd(keys[j]);
+        __m256i jv = _mm256_set1_epi64x(j), count = _mm256_setzero_si256();
+        __m256i pos = lanes;
+        for (long i = 0; i < body; i += 4, pos = _mm256_add_epi64(pos, _mm256_set1_epi64x(4))) {
+            V ki = _mm256_loadu_pd(keys + i);
+            V before = _mm256_or_pd(_mm256_cmp_pd(ki, kj, _CMP_GT_OQ),
+                                    _mm256_and_pd(_mm256_cmp_pd(ki, kj, _CMP_EQ_OQ), _mm256_castsi256_pd(_mm256_cmpgt_epi64(jv, pos))));
+            count = _mm256_sub_epi64(count, _mm256_castpd_si256(before));
+        }
+        long l[4];
+        _mm256_storeu_si256((__m256i *)l, count);
+        long rank = (l[0] + l[1]) + (l[2] + l[3]);
+        for (long i = body; i < c; i++) rank += (keys[i] > keys[j] || (keys[i] == keys[j] && i < j)) ? 1 : 0;
+        out[chosen] = indices[j];
+        chosen += rank < k ? 1 : 0;
+    }
+    return chosen;
 }
 
 /* Swift's min(p, q): q < p ? q : p. */
@@ -365,6 +401,10 @@ void psk_axpy4_avx2(const double *c, const double *r0, const double *r1, const d
                     double *y, long n, const double *prefetch, long rowStride, long count, int fromZero) {
     (void)c; (void)r0; (void)r1; (void)r2; (void)r3; (void)y; (void)n; (void)prefetch; (void)rowStride; (void)count;
     (void)fromZero;
+    __builtin_trap();
+}
+long psk_rank_select_avx2(const double *keys, const long *indices, long c, long k, long *out) {
+    (void)keys; (void)indices; (void)c; (void)k; (void)out;
     __builtin_trap();
 }
 long psk_gather_at_least_avx2(const double *v, long n, double t, double *keys, long *indices) {

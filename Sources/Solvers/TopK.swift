@@ -110,6 +110,10 @@ public final class TopKSelector {
     /// heap holds K entries, instead of several mispredicted partition branches.
     static let heapLimit = 64
 
+    /// At most this many gathered candidates are selected by rank (O(c²) compares, 4 at a
+    /// time, no branch: cheaper than the heap's mispredicted ones up to about this size).
+    static let rankLimit = 160
+
     /// The K best of `values` (K ≤ ``heapLimit``, K < n).
     ///
     /// First a threshold from a sample (as Floyd and Rivest's selection does): the r-th
@@ -120,8 +124,10 @@ public final class TopKSelector {
     /// K of them, the K best of all are the K best of them: every entry left out is below
     /// t, and t is at most the K-th best gathered. Otherwise (rare: an unlucky sample)
     /// every entry is a candidate. Then one heap of the K best candidates so far
-    /// (``heapSelect(_:key:index:_:)``), which sees about 2K entries instead of n; the K
-    /// indices are sorted only when ``selected`` is read. The set is the same whatever t (above), so the sample
+    /// (``heapSelect(_:key:index:_:)``), which sees about 2K entries instead of n, or with
+    /// AVX2 and at most ``rankLimit`` candidates each candidate's rank among them
+    /// (`psk_rank_select_avx2`); the heap's K indices are sorted only when ``selected`` is
+    /// read. The set is the same whatever t (above), so the sample
     /// changes only the time. (Tried: introselect instead of the heaps, branch-free or
     /// not: no faster.) - Complexity: O(n + c·log K) for c candidates;
     /// O(n log K) worst case.
@@ -156,7 +162,13 @@ public final class TopKSelector {
                 while i < n { gather(i); i &+= 1 }
             }
         }
-        if c >= k {
+        if c >= k && c <= Self.rankLimit && DenseKernels.usesAVX2 {
+            // Few candidates: each one's rank among them, no branch on the data; the kept
+            // ones come out in index order.
+            _ = DenseKernels.rankSelectAVX2(keys: candidateKeys, indices: candidateIndices, count: c, k: k, into: order)
+            selectedIsSorted = true
+            return
+        } else if c >= k {
             let ck = candidateKeys, ci = candidateIndices
             _ = heapSelect(c, key: { ck[$0] }, index: { ci[$0] }, k)
         } else {

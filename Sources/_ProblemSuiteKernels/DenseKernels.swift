@@ -307,3 +307,16 @@ extension DenseKernels {
         return psk_gather_at_least_avx2(v, n, t, keys, indices)
     }
 }
+
+extension DenseKernels {
+    /// The `k` best of `c` candidates in increasing index order (magnitudes `keys`, no
+    /// NaN; their `indices`), by rank, written to `out` in increasing index order
+    /// (`psk_rank_select_avx2`): returns how many were kept (k when k ≤ c).
+    /// - Precondition: ``usesAVX2``.
+    /// - Complexity: O(c²) branch-free compares, for c of a few hundred at most.
+    package static func rankSelectAVX2(keys: UnsafePointer<Double>, indices: UnsafePointer<Int>, count c: Int, k: Int,
+                                       into out: UnsafeMutablePointer<Int>) -> Int {
+        precondition(usesAVX2, "rankSelectAVX2 needs the AVX2 kernels")
+        return psk_rank_select_avx2(keys, indices, c, k, out)
+    }
+}

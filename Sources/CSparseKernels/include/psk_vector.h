@@ -81,6 +81,13 @@ void psk_reread_groups_avx2(const double *a, long groups, long n, const double *
  * keys and indices need room for n entries (entries past c are scratch). */
 long psk_gather_at_least_avx2(const double *v, long n, double t, double *keys, long *indices);
 
+/* The k best of c candidates given in increasing index order (keys: magnitudes, no NaN;
+ * indices: their indices), by rank: candidate j is kept when fewer than k candidates come
+ * before it (a larger key, or an equal key and a lower position), so exactly k are kept,
+ * the set TopKSelector defines, written to out in increasing index order. No branch on
+ * the data; O(c^2), for small c. out needs room for c entries. Returns the count kept. */
+long psk_rank_select_avx2(const double *keys, const long *indices, long c, long k, long *out);
+
 /* One step of prunAdag's entry loop (Solvers/PrunAdag.swift, steps 2-5) over n entries,
  * 4 at a time with selects instead of branches, the same operations per entry as the Swift
  * loop (IEEE square roots and divisions are exact, Swift's min(p, q) is q < p ? q : p), the
