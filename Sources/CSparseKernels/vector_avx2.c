@@ -33,32 +33,35 @@ typedef __m256d V;
 
 PSK_AVX2 static inline V madd(V acc, V a, V b) { return _mm256_add_pd(acc, _mm256_mul_pd(a, b)); }
 
-PSK_AVX2 double psk_dot_avx2(const double *a, const double *b, long n) {
-    V s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-    long i = 0;
-    for (; i + 16 <= n; i += 16) {
-        s0 = madd(s0, _mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i));
-        s1 = madd(s1, _mm256_loadu_pd(a + i + 4), _mm256_loadu_pd(b + i + 4));
-        s2 = madd(s2, _mm256_loadu_pd(a + i + 8), _mm256_loadu_pd(b + i + 8));
-        s3 = madd(s3, _mm256_loadu_pd(a + i + 12), _mm256_loadu_pd(b + i + 12));
-    }
-    V s = _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3));
-    double l[4];
-    _mm256_storeu_pd(l, s);
-    double t = (l[0] + l[1]) + (l[2] + l[3]);
-    for (; i < n; i++) t += a[i] * b[i];
-    return t;
-}
-
-PSK_AVX2 void psk_dot_accumulate_avx2(const double *a, const double *b, long start, long end, double *acc) {
-    V s0 = _mm256_loadu_pd(acc), s1 = _mm256_loadu_pd(acc + 4), s2 = _mm256_loadu_pd(acc + 8), s3 = _mm256_loadu_pd(acc + 12);
+/* s[k] += a[i + 4k ..] * b[i + 4k ..], 16 columns a step, for i = start, start + 16, ...
+ * while i + 16 <= end: the accumulation of psk_dot_avx2, shared with its chunked form. */
+PSK_AVX2 static inline void dot_accumulate(const double *a, const double *b, long start, long end, V *s) {
+    V s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
     for (long i = start; i + 16 <= end; i += 16) {
         s0 = madd(s0, _mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i));
         s1 = madd(s1, _mm256_loadu_pd(a + i + 4), _mm256_loadu_pd(b + i + 4));
         s2 = madd(s2, _mm256_loadu_pd(a + i + 8), _mm256_loadu_pd(b + i + 8));
         s3 = madd(s3, _mm256_loadu_pd(a + i + 12), _mm256_loadu_pd(b + i + 12));
     }
-    _mm256_storeu_pd(acc, s0); _mm256_storeu_pd(acc + 4, s1); _mm256_storeu_pd(acc + 8, s2); _mm256_storeu_pd(acc + 12, s3);
+    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+}
+
+PSK_AVX2 double psk_dot_avx2(const double *a, const double *b, long n) {
+    V acc[4] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd()};
+    dot_accumulate(a, b, 0, n, acc);
+    V s = _mm256_add_pd(_mm256_add_pd(acc[0], acc[1]), _mm256_add_pd(acc[2], acc[3]));
+    double l[4];
+    _mm256_storeu_pd(l, s);
+    double t = (l[0] + l[1]) + (l[2] + l[3]);
+    for (long i = n & ~15L; i < n; i++) t += a[i] * b[i];
+    return t;
+}
+
+PSK_AVX2 void psk_dot_accumulate_avx2(const double *a, const double *b, long start, long end, double *acc) {
+    V s[4];
+    for (int k = 0; k < 4; k++) s[k] = _mm256_loadu_pd(acc + 4 * k);
+    dot_accumulate(a, b, start, end, s);
+    for (int k = 0; k < 4; k++) _mm256_storeu_pd(acc + 4 * k, s[k]);
 }
 
 PSK_AVX2 void psk_axpy_avx2(double alpha, const double *x, double *y, long n) {
@@ -109,6 +112,15 @@ PSK_AVX2 void psk_dot4_avx2(const double *r0, const double *r1, const double *r2
     }
 }
 
+/* Asks for the cache line at column i of each of the four rows p, p + rowStride, ... into
+ * L2 (the prefetches of DenseKernels.quadSteps). */
+static inline void prefetch4(const double *p, long rowStride, long i) {
+    __builtin_prefetch(p + i, 0, 2);
+    __builtin_prefetch(p + rowStride + i, 0, 2);
+    __builtin_prefetch(p + 2 * rowStride + i, 0, 2);
+    __builtin_prefetch(p + 3 * rowStride + i, 0, 2);
+}
+
 PSK_AVX2 static inline void axpy4_step(V c0, V c1, V c2, V c3, const double *r0, const double *r1,
                                        const double *r2, const double *r3, double *y, long j, int fromZero) {
     /* fromZero: y's entries taken as +0.0 (not read): the bits of a y zeroed beforehand. */
@@ -128,10 +140,7 @@ PSK_AVX2 static inline void axpy4_body(const double *c, const double *r0, const 
     if (prefetch != NULL) {
         long lines = count < n ? count : n;
         for (; i + 8 <= lines; i += 8) {
-            __builtin_prefetch(prefetch + i, 0, 2);
-            __builtin_prefetch(prefetch + rowStride + i, 0, 2);
-            __builtin_prefetch(prefetch + 2 * rowStride + i, 0, 2);
-            __builtin_prefetch(prefetch + 3 * rowStride + i, 0, 2);
+            prefetch4(prefetch, rowStride, i);
             axpy4_step(c0, c1, c2, c3, r0, r1, r2, r3, y, i, fromZero);
             axpy4_step(c0, c1, c2, c3, r0, r1, r2, r3, y, i + 4, fromZero);
         }
@@ -159,10 +168,7 @@ PSK_AVX2 static inline V sum4_body(const double *r, long rowStride, long n, cons
     if (prefetch != NULL) {
         long lines = count < n ? count : n;
         for (; i + 8 <= lines; i += 8) {
-            __builtin_prefetch(prefetch + i, 0, 2);
-            __builtin_prefetch(prefetch + rowStride + i, 0, 2);
-            __builtin_prefetch(prefetch + 2 * rowStride + i, 0, 2);
-            __builtin_prefetch(prefetch + 3 * rowStride + i, 0, 2);
+            prefetch4(prefetch, rowStride, i);
             s0 = _mm256_add_pd(s0, _mm256_loadu_pd(r0 + i)); s1 = _mm256_add_pd(s1, _mm256_loadu_pd(r1 + i));
             s2 = _mm256_add_pd(s2, _mm256_loadu_pd(r2 + i)); s3 = _mm256_add_pd(s3, _mm256_loadu_pd(r3 + i));
             s0 = _mm256_add_pd(s0, _mm256_loadu_pd(r0 + i + 4)); s1 = _mm256_add_pd(s1, _mm256_loadu_pd(r1 + i + 4));

@@ -64,6 +64,16 @@ extension BenchKernels {
         }
     }
 
+    /// Problem `name` and its stored dense matrix (not materialised: the storage its
+    /// f+∇f reads). - Throws: when the problem stores no dense matrix.
+    static func storedMatrix(_ name: String, _ suite: SuiteOptions) throws -> (problem: any SmoothProblem, matrix: DenseMatrix) {
+        let problem = try suite.loadProblem(name, from: suite.catalogue())
+        guard let a = (problem as? any MatrixExportable)?.exportMatrix(materialize: false) else {
+            throw CLIError("\(name) stores no dense matrix to read")
+        }
+        return (problem, a)
+    }
+
     /// The sum of the entries of the problem's stored matrix, read as four streams per
     /// thread; called again and again, so the matrix is read from cache (2 MiB for A1: L3;
     /// 12 MB for SPARCO7: L3). Any f+∇f must read it at least once.
@@ -72,10 +82,7 @@ extension BenchKernels {
                     summary: "a read of \(name)'s matrix from cache (sum of its entries): the floor under one iteration"
                         + (threads == 1 ? ", one thread" : ""),
                     m: nil, n: nil, bytesPerCall: nil, peer: nil) { suite in
-            let problem = try suite.loadProblem(name, from: suite.catalogue())
-            guard let a = (problem as? any MatrixExportable)?.exportMatrix(materialize: false) else {
-                throw CLIError("\(name) stores no dense matrix to read")
-            }
+            let a = try storedMatrix(name, suite).matrix
             let storage = a.storage
             return {
                 Parallel.withThreads(threads) {
@@ -97,10 +104,7 @@ extension BenchKernels {
                     summary: "the fused f+∇f's reads of \(name)'s matrix from cache (read, re-read one group later) without its arithmetic"
                         + (threads == 1 ? ", one thread" : ""),
                     m: nil, n: nil, bytesPerCall: nil, peer: nil) { suite in
-            let problem = try suite.loadProblem(name, from: suite.catalogue())
-            guard let a = (problem as? any MatrixExportable)?.exportMatrix(materialize: false) else {
-                throw CLIError("\(name) stores no dense matrix to read")
-            }
+            let (problem, a) = try storedMatrix(name, suite)
             let storage = a.storage, m = a.rows, n = a.columns
             let x = problem.startingPoint(run: 0)
             return {

@@ -24,24 +24,9 @@ package enum DenseKernels {
     @inlinable
     package static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
         if usesAVX2 { return psk_dot_avx2(a, b, n) }
-        var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        var i = 0
-        while i + 16 <= n {
-            let o = i * 8
-            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self) * rb.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
-            s1 += ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Double>.self) * rb.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Double>.self)
-            s2 += ra.loadUnaligned(fromByteOffset: o + 64, as: SIMD4<Double>.self) * rb.loadUnaligned(fromByteOffset: o + 64, as: SIMD4<Double>.self)
-            s3 += ra.loadUnaligned(fromByteOffset: o + 96, as: SIMD4<Double>.self) * rb.loadUnaligned(fromByteOffset: o + 96, as: SIMD4<Double>.self)
-            i += 16
-        }
-        let s = (s0 + s1) + (s2 + s3)
-        var t = (s[0] + s[1]) + (s[2] + s[3])
-        while i < n {
-            t += a[i] * b[i]
-            i += 1
-        }
-        return t
+        var acc: Accumulators4 = (SIMD4(), SIMD4(), SIMD4(), SIMD4())
+        dotAccumulate(a, b, 0, n, &acc)
+        return dotFinish(acc, a, b, n & ~15, n)
     }
 
     /// The accumulation of ``dot(_:_:_:)`` over columns `start..<end` (`start` a multiple
