@@ -78,7 +78,7 @@ struct BenchCommand: ParsableCommand {
         """)
 
     @OptionGroup var suite: SuiteOptions
-    @Argument(help: "Kernels to run (default: all whose data are present). See --list.") var kernels: [String] = []
+    @Argument(help: "Kernels to run (default: all whose data are present; see --list); with --per-problem, problem names.") var kernels: [String] = []
     @Option(parsing: .unconditional, help: "Minimum timing time per kernel, in seconds (above 0, at most 3600).") var minTime: Double = 1
     @Flag(help: "List the kernels.") var list = false
     @Flag(help: "Time f+∇f of each family at several sizes and fit the exponent of the growth with n.") var scaling = false
@@ -92,6 +92,10 @@ struct BenchCommand: ParsableCommand {
     var rounds: Int = 5
     @Option(parsing: .unconditional, help: "With --compare: pairs of (kernel call, plain read of as many bytes) alternated in random order for the 'of read' column (1 to 10001).")
     var readPairs: Int = 61
+    @Flag(help: "Per-problem table: for each problem given as an argument (default: A1-A6, SPARCO 3/5/7/9/11, MNISTSC0 and the classification problems present), the cache-resident yardsticks of its data, its f+∇f and the time per iteration of every registered solver, with one thread and with the default threads. --min-time applies to each cell; 0.2 keeps the whole table near ten minutes.")
+    var perProblem = false
+    @Option(parsing: .unconditional, help: "With --per-problem: kmax of the timed solves (1 to 100000; default 1000, the paper's).")
+    var iterations: Int = PerProblemBench.defaultIterations
 
     /// Upper bounds of the options that drive timing loops, so that a typo (or `inf`)
     /// cannot make the benchmark run forever: --min-time an hour per kernel, --rounds 100
@@ -108,6 +112,13 @@ struct BenchCommand: ParsableCommand {
         guard (1...BenchCommand.limits.readPairs).contains(readPairs) else {
             throw ValidationError("--read-pairs must be between 1 and \(BenchCommand.limits.readPairs), got \(readPairs)")
         }
+        guard PerProblemBench.iterationRange.contains(iterations) else {
+            throw ValidationError("--iterations must be between \(PerProblemBench.iterationRange.lowerBound) and \(PerProblemBench.iterationRange.upperBound), got \(iterations)")
+        }
+        if perProblem {
+            guard !compare && !scaling && !list else { throw ValidationError("--per-problem cannot be combined with --compare, --scaling or --list") }
+            return  // the arguments are problem names, checked when loaded (with suggestions)
+        }
         let known = BenchKernels.all.map(\.name)
         for k in kernels where !known.contains(k) {
             let close = NameSuggestion.closest(to: k, among: known)
@@ -118,6 +129,10 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if list {
             print(table(["kernel", "what", "peer"], BenchKernels.all.map { [$0.name, $0.summary, $0.peer ?? "-"] }))
+            return
+        }
+        if perProblem {
+            try PerProblemBench.run(kernels, suite: suite, iterations: iterations, minTime: minTime, json: json, provenance: provenance)
             return
         }
         if scaling {

@@ -51,6 +51,39 @@ package enum DenseYardsticks {
         }
     }
 
+    /// The 64-bit words of `bytes` bytes at `p`, summed with wrap-around by `parts` threads
+    /// (each one contiguous part, four accumulators of four words): a plain read of data
+    /// that are not all `Double` (CSR indices, row starts), with integer additions so that
+    /// no bit pattern reaches the floating-point adder as a denormal. A trailing partial
+    /// word is read byte by byte.
+    /// - Complexity: O(bytes), every byte read once; no heap allocation.
+    package static func wordRead(_ p: UnsafeRawPointer, bytes: Int, parts: Int) -> UInt64 {
+        precondition(parts >= 1 && bytes >= 0, "parts must be positive and bytes non-negative, got \(parts), \(bytes)")
+        let words = bytes / 8
+        var total = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: parts) { out -> UInt64 in
+            let o = out.baseAddress!
+            Parallel.forEach(parts, work: words) { t in
+                typealias V = SIMD4<UInt64>
+                let r = DenseRowPass.range(t, of: parts, words)
+                var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+                var i = r.lowerBound
+                while i + 16 <= r.upperBound {
+                    a0 &+= p.loadUnaligned(fromByteOffset: 8 * i, as: V.self)
+                    a1 &+= p.loadUnaligned(fromByteOffset: 8 * i + 32, as: V.self)
+                    a2 &+= p.loadUnaligned(fromByteOffset: 8 * i + 64, as: V.self)
+                    a3 &+= p.loadUnaligned(fromByteOffset: 8 * i + 96, as: V.self)
+                    i += 16
+                }
+                var s = ((a0 &+ a1) &+ (a2 &+ a3)).wrappedSum()
+                while i < r.upperBound { s &+= p.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self); i += 1 }
+                (o + t).initialize(to: s)
+            }
+            return out.reduce(0, &+)
+        }
+        for b in (8 * words)..<bytes { total &+= UInt64(p.load(fromByteOffset: b, as: UInt8.self)) }
+        return total
+    }
+
     /// The fused kernel's reads of the m×n row-major `a` without its gradient: rows split
     /// into `parts` contiguous ranges (one per thread), each run through the kernel's loop
     /// (``DenseRowPass/pipelinedBlocks(_:rows:columns:x:blocks:range:coefficients:single:secondTouch:end:)``

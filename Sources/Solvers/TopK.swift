@@ -18,7 +18,10 @@ import _ProblemSuiteKernels
 /// indices equal to t. For K ≤ 64 (prunAdag's nR) a heap of the K best so far replaces
 /// the introselect (``selectWithHeap(_:_:)``), fed by a 4-wide scan that gathers only the
 /// entries at or above a threshold taken from a sample of every 8th entry, when there are
-/// K of them. The set is the same as any other correct selection's (above).
+/// K of them. For larger K the same gathered candidates go through the introselect (or,
+/// when at most 160, through a rank selection) instead of all n entries
+/// (``selectAmongCandidates(_:_:)``). The set is the same as any other correct
+/// selection's (above).
 ///
 /// One selector owns O(n) scratch (index arrays and magnitudes) and does not allocate
 /// when reused at the same or a smaller size. Not thread-safe.
@@ -89,6 +92,7 @@ public final class TopKSelector {
             return
         }
         if kk <= Self.heapLimit { selectWithHeap(values, kk); return }
+        if selectAmongCandidates(values, kk) { return }
         for i in 0..<n { keys[i] = Self.magnitude(values[i]) }
         selectValue(lo: 0, hi: n - 1, target: kk - 1)
         let t = keys[kk - 1]
@@ -133,6 +137,66 @@ public final class TopKSelector {
     /// O(n log K) worst case.
     func selectWithHeap(_ values: UnsafeBufferPointer<Double>, _ k: Int) {
         let n = values.count, v = values.baseAddress!
+        let c = gatherCandidates(values, k)
+        if c >= k && c <= Self.rankLimit && DenseKernels.usesAVX2 {
+            // Few candidates: each one's rank among them, no branch on the data; the kept
+            // ones come out in index order.
+            _ = DenseKernels.rankSelectAVX2(keys: candidateKeys, indices: candidateIndices, count: c, k: k, into: order)
+            selectedIsSorted = true
+            return
+        } else if c >= k {
+            let ck = candidateKeys, ci = candidateIndices
+            _ = heapSelect(c, key: { ck[$0] }, index: { ci[$0] }, k)
+        } else {
+            _ = heapSelect(n, key: { Self.magnitude(v[$0]) }, index: { $0 }, k)
+        }
+        selectedIsSorted = false
+    }
+
+    /// The K best of `values` for K above ``heapLimit`` (the relevant sets of SPARCO 3 and
+    /// 5, nR = 122 and 62·2, and of larger problems), from the candidates of
+    /// ``gatherCandidates(_:_:)``: by rank when there are at most ``rankLimit`` of them
+    /// (AVX2), else by introselect over their magnitudes, then one pass over them, in
+    /// index order, keeping those above the K-th magnitude and the lowest-indexed ties.
+    /// Returns false, having selected nothing, when fewer than K were gathered (the
+    /// caller's introselect over every entry runs instead). The set is the same either
+    /// way: every entry left out is below the sample threshold, which is at most the K-th
+    /// largest candidate. - Complexity: O(n + c) expected for c candidates.
+    func selectAmongCandidates(_ values: UnsafeBufferPointer<Double>, _ k: Int) -> Bool {
+        let c = gatherCandidates(values, k)
+        guard c >= k else { return false }
+        let ck = candidateKeys, ci = candidateIndices
+        if c <= Self.rankLimit && DenseKernels.usesAVX2 {
+            _ = DenseKernels.rankSelectAVX2(keys: ck, indices: ci, count: c, k: k, into: order)
+        } else {
+            keys.update(from: ck, count: c)
+            selectValue(lo: 0, hi: c - 1, target: k - 1)
+            let t = keys[k - 1]
+            var above = 0
+            for j in 0..<c where ck[j] > t { above += 1 }
+            var ties = k - above, kept = 0
+            for j in 0..<c {
+                let m = ck[j]
+                if m > t || (m == t && ties > 0) {
+                    if m == t { ties -= 1 }
+                    order[kept] = ci[j]; kept += 1
+                }
+            }
+        }
+        selectedIsSorted = true
+        return true
+    }
+
+    /// Gathers into ``candidateKeys`` / ``candidateIndices``, in index order, the entries
+    /// whose magnitude reaches a threshold t taken from a sample (as Floyd and Rivest's
+    /// selection does): the r-th largest magnitude of every 8th entry, r = K/8 + 2·√(K/8) + 2,
+    /// so that on any order of the values about 8·r ≥ K + 4√K entries are expected at or
+    /// above t. Returns how many were gathered; 0 when the vector is too short to sample
+    /// (fewer than 16 samples), when r reaches the sample count, or when t is 0. When the
+    /// count is at least K, the K best of all are the K best of the candidates.
+    /// - Complexity: O(n + (n/8)·log r).
+    func gatherCandidates(_ values: UnsafeBufferPointer<Double>, _ k: Int) -> Int {
+        let n = values.count, v = values.baseAddress!
         let stride = 8, samples = n / stride
         var c = 0
         let expected = Double(k) / Double(stride)
@@ -162,19 +226,7 @@ public final class TopKSelector {
                 while i < n { gather(i); i &+= 1 }
             }
         }
-        if c >= k && c <= Self.rankLimit && DenseKernels.usesAVX2 {
-            // Few candidates: each one's rank among them, no branch on the data; the kept
-            // ones come out in index order.
-            _ = DenseKernels.rankSelectAVX2(keys: candidateKeys, indices: candidateIndices, count: c, k: k, into: order)
-            selectedIsSorted = true
-            return
-        } else if c >= k {
-            let ck = candidateKeys, ci = candidateIndices
-            _ = heapSelect(c, key: { ck[$0] }, index: { ci[$0] }, k)
-        } else {
-            _ = heapSelect(n, key: { Self.magnitude(v[$0]) }, index: { $0 }, k)
-        }
-        selectedIsSorted = false
+        return c
     }
 
     /// The K best of `count` entries given in increasing index order (entry j has

@@ -246,4 +246,61 @@ final class BenchCommandTests: XCTestCase {
     private func bandwidthScript(median: Double, best: Double) -> String {
         "import json\nprint(json.dumps({'median_gb_s': \(median), 'best_gb_s': \(best)}))\n"
     }
+
+    /// `bench --per-problem`: one JSON line per (problem, thread setting), the problem's
+    /// data footprint, its yardsticks, and one cell per registered solver, each the task's
+    /// time over its gradient evaluations.
+    func testPerProblemRowsCarryTheFootprintAndEverySolver() throws {
+        let r = try runCLI(["bench", "--per-problem", "A1", "SPARCO3", "--iterations", "3", "--min-time", "0.001", "--json"],
+                           environment: ["PROBLEMSUITE_THREADS": "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        XCTAssertEqual(lines.map { $0["problem"] as? String }, ["A1", "A1", "SPARCO3", "SPARCO3"], r.stdout)
+        XCTAssertEqual(lines.map { $0["threads"] as? Int }, [1, 2, 1, 2])
+        let a1 = lines[0]
+        // A1: the 256×1024 matrix and b, read by the fused row pass (so a re-read yardstick).
+        XCTAssertEqual(a1["data_bytes"] as? Int, 8 * (256 * 1024 + 256))
+        XCTAssertNotNil(a1["reread_s"] as? Double)
+        XCTAssertEqual(a1["matrix_free"] as? [String], [])
+        let solvers = try XCTUnwrap(a1["solvers"] as? [[String: Any]])
+        XCTAssertEqual(solvers.compactMap { $0["solver"] as? String },
+                       ["adagrad", "prunadag-v1", "prunadag-v2", "prunadag-v3", "prunadag-v4", "relevant-only", "relevant-only-plain", "fw1", "fw2"])
+        for s in solvers {
+            let evaluations = try XCTUnwrap(s["gradient_evaluations"] as? Int), median = try XCTUnwrap(s["median_s"] as? Double)
+            XCTAssertEqual(try XCTUnwrap(s["per_iteration_s"] as? Double), median / Double(evaluations), accuracy: 1e-15)
+            XCTAssertLessThanOrEqual(try XCTUnwrap(s["iterations"] as? Int), 3)
+        }
+        // Frank-Wolfe's per-instance rule makes 131 gradients before its 3 iterations.
+        XCTAssertGreaterThanOrEqual(solvers[7]["gradient_evaluations"] as? Int ?? 0, 131 + 3)
+        // SPARCO3 = [DCTᵀ, I]: no stored matrix; the DCT is applied matrix-free, the
+        // identity block is a stored diagonal, and b is stored.
+        let s3 = lines[2]
+        XCTAssertNil(s3["reread_s"] as? Double)
+        XCTAssertEqual(s3["matrix_free"] as? [String], ["DCT(1024)"], "\(s3)")
+        XCTAssertEqual(s3["data_arrays"] as? [String], ["Diagonal(1024): 8192 B", "b: 8192 B"])
+        XCTAssertEqual(s3["data_bytes"] as? Int, 8 * 2048)
+        XCTAssertNotNil(s3["operator_s"] as? Double)
+        XCTAssert((a1["provenance"] as? [String: Any])?["command"] != nil)
+    }
+
+    /// The text table names every solver, and the options are checked before any timing.
+    func testPerProblemTableAndItsValidation() throws {
+        let r = try runCLI(["bench", "--per-problem", "A1", "--iterations", "2", "--min-time", "0.001"],
+                           environment: ["PROBLEMSUITE_THREADS": "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let header = try XCTUnwrap(r.stdout.split(separator: "\n").first)
+        for column in ["problem", "read", "re-read", "f+∇f", "adagrad", "prunadag-v3", "fw2", "max it/f+∇f"] {
+            XCTAssert(header.contains(column), "\(column) missing from \(header)")
+        }
+        XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.hasPrefix("A1 ") }.count, 1, "one thread: one row")
+        for (args, message) in [(["--iterations", "0"], "--iterations must be between 1 and 100000"),
+                                (["--compare"], "--per-problem cannot be combined")] {
+            let bad = try runCLI(["bench", "--per-problem", "A1"] + args)
+            XCTAssertNotEqual(bad.status, 0)
+            XCTAssert(bad.stderr.contains(message), bad.stderr)
+        }
+        let unknown = try runCLI(["bench", "--per-problem", "A7x", "--min-time", "0.001"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssert(unknown.stderr.contains("A7x"), unknown.stderr)
+    }
 }

@@ -20,6 +20,26 @@ final class DenseYardstickTests: XCTestCase {
         }
     }
 
+    /// The per-problem read of non-Double arrays: every 64-bit word and every byte of a
+    /// trailing partial word, summed with wrap-around, whatever the split.
+    func testWordReadReadsEveryByte() {
+        var r = testRandom()
+        for bytes in [0, 1, 7, 8, 9, 127, 128, 129, 1000, 4099] {
+            let raw = (0..<bytes).map { _ in UInt8(truncatingIfNeeded: r.nextInt(below: 256)) }
+            var expected: UInt64 = 0
+            for w in 0..<(bytes / 8) {
+                var word: UInt64 = 0
+                for b in 0..<8 { word |= UInt64(raw[8 * w + b]) << (8 * b) }
+                expected &+= word
+            }
+            for b in (8 * (bytes / 8))..<bytes { expected &+= UInt64(raw[b]) }
+            for parts in [1, 2, 3] {
+                let got = raw.withUnsafeBytes { DenseYardsticks.wordRead($0.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!, bytes: bytes, parts: parts) }
+                XCTAssertEqual(got, expected, "\(bytes) bytes, \(parts) parts")
+            }
+        }
+    }
+
     func testRereadPatternSumsEveryEntryAndEveryDotProduct() {
         var r = testRandom()
         withEveryCombination([(1, 5), (4, 256), (7, 300), (9, 513), (33, 1030), (64, 257)], [1, 2, 3]) { shape, parts, label in
