@@ -34,8 +34,11 @@ public enum SuiteVersion {
     /// are recomputed on resume and refused by `merge` and `report` beside newer ones.
     ///
     /// History: 1 — the first fingerprinted results (test accuracy counts a score of
-    /// exactly 0 as an error).
-    public static let numerical = "1"
+    /// exactly 0 as an error). 2 — the logistic and sigmoid losses from `+ - * /` only,
+    /// four rows at a time (``LogisticRegressionProblem/logistic(_:)-swift.type.method``),
+    /// instead of the C library's exp and log1p: the classification results move in their
+    /// last bits (and no longer depend on the platform's C library).
+    public static let numerical = "2"
 
     /// The commit of the source tree the suite was built from, read from its `.git` (a
     /// directory, or a worktree's or submodule's `gitdir:` file) when that checkout still

@@ -22,7 +22,7 @@ final class VersionAndResourcesCLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let line = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssert(line.hasPrefix("0.1.0 (commit "), line)
-        XCTAssert(line.contains("numerical version 1"), line)
+        XCTAssert(line.contains("numerical version 2"), line)
         // Built from a git checkout (a clone or a worktree): a full commit hash.
         if FileManager.default.fileExists(atPath: Self.repositoryRoot + "/.git") {
             XCTAssertNotNil(line.range(of: #"commit [0-9a-f]{40},"#, options: .regularExpression), line)

@@ -75,6 +75,10 @@ final class TopKTests: XCTestCase {
                     check(special, k, "\(path) NaN/inf/zeros n \(n) k \(k)")
                     check([Double](repeating: 0, count: n), k, "\(path) zeros n \(n) k \(k)")
                     check([Double](repeating: .nan, count: n), k, "\(path) NaNs n \(n) k \(k)")
+                    // The previous selection's hint far off: magnitudes 100× larger (the hint
+                    // gathers everything), then 10⁴× smaller (it gathers nothing).
+                    check(gauss.map { $0 * 100 }, k, "\(path) scaled up after a hint n \(n) k \(k)")
+                    check(gauss.map { $0 * 0.01 }, k, "\(path) scaled down after a hint n \(n) k \(k)")
                     // Slowly changing vectors, as a solver's successive gradients.
                     var g = gauss
                     for step in 0..<5 {

@@ -78,28 +78,47 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
         partialValues = [Double](repeating: 0, count: blocks)
     }
 
-    /// ℓ(t) and ℓ′(t) for the logistic loss, stable for every t.
+    /// ℓ(t) = log(1 + e^{−t}) and ℓ′(t) = −σ(−t) for the logistic loss, stable for every t,
+    /// in four lanes at once: with e = e^{−|t|} (``DeterministicMath/expNonPositive(_:)``),
+    /// ℓ = log1p(e) for t ≥ 0 and log1p(e) − t below (``DeterministicMath/log1pUnit(_:)``),
+    /// ℓ′ = −e/(1 + e) for t ≥ 0 and −1/(1 + e) below.
+    ///
+    /// Built from `+ - * /` only, with no branch on the data: the same bits on every
+    /// platform (the C library's exp and log1p differ between systems), and four rows of a
+    /// pass for about the price of one libm call (BENCHMARKS.md, "Per-problem table").
     @inlinable @inline(__always)
-    public static func logistic(_ t: Double) -> (value: Double, slope: Double) {
-        if t >= 0 {
-            let e = exp(-t)
-            return (log1p(e), -e / (1 + e))
-        }
-        let e = exp(t)
-        return (log1p(e) - t, -1 / (1 + e))
+    public static func logistic(_ t: SIMD4<Double>) -> (value: SIMD4<Double>, slope: SIMD4<Double>) {
+        let negative = t .< 0
+        let a = t.replacing(with: -t, where: negative)
+        let e = DeterministicMath.expNonPositive(-a)
+        let l = DeterministicMath.log1pUnit(e)
+        return (l.replacing(with: l + a, where: negative), (-e).replacing(with: -1, where: negative) / (1 + e))
     }
 
-    /// ℓ(t) = σ(−t)² and ℓ′(t) = −2σ(−t)²σ(t) for the sigmoid loss, stable for every t.
+    /// ℓ(t) = σ(−t)² and ℓ′(t) = −2σ(−t)²σ(t) for the sigmoid loss, stable for every t, in
+    /// four lanes at once: with e = e^{−|t|}, σ(−t) = e/(1 + e) for t ≥ 0 and 1/(1 + e) below.
+    /// `+ - * /` only, as ``logistic(_:)-swift.type.method``.
+    @inlinable @inline(__always)
+    public static func sigmoid(_ t: SIMD4<Double>) -> (value: SIMD4<Double>, slope: SIMD4<Double>) {
+        let negative = t .< 0
+        let e = DeterministicMath.expNonPositive(-t.replacing(with: -t, where: negative))
+        let s = e.replacing(with: 1, where: negative) / (1 + e)
+        return (s * s, -2 * s * s * (1 - s))
+    }
+
+    /// ℓ(t) and ℓ′(t) of the logistic loss for one t: lane 0 of the four-lane form, so that
+    /// a row computed alone has the same bits as one computed among four.
+    @inlinable @inline(__always)
+    public static func logistic(_ t: Double) -> (value: Double, slope: Double) {
+        let (l, s) = logistic(SIMD4(repeating: t))
+        return (l[0], s[0])
+    }
+
+    /// ℓ(t) and ℓ′(t) of the sigmoid loss for one t (lane 0 of the four-lane form).
     @inlinable @inline(__always)
     public static func sigmoid(_ t: Double) -> (value: Double, slope: Double) {
-        let s: Double  // σ(−t) = 1 / (1 + e^{t})
-        if t >= 0 {
-            let e = exp(-t)
-            s = e / (1 + e)
-        } else {
-            s = 1 / (1 + exp(t))
-        }
-        return (s * s, -2 * s * s * (1 - s))
+        let (l, s) = sigmoid(SIMD4(repeating: t))
+        return (l[0], s[0])
     }
 
     public func computeValue(_ x: UnsafeBufferPointer<Double>) -> Double {
@@ -132,19 +151,24 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
                                 pv[blk] += l
                                 return scale * y[i] * s
                             }
+                            /// Rows i..<i+4 at once: the same bits as four calls of term, in order.
+                            @inline(__always) func terms(_ blk: Int, _ i: Int, _ dots: SIMD4<Double>) -> SIMD4<Double> {
+                                let yv = SIMD4(y[i], y[i + 1], y[i + 2], y[i + 3])
+                                let (l, s) = logistic ? LogisticRegressionProblem.logistic(yv * dots) : LogisticRegressionProblem.sigmoid(yv * dots)
+                                pv[blk] += l[0]; pv[blk] += l[1]; pv[blk] += l[2]; pv[blk] += l[3]
+                                return scale * yv * s
+                            }
                             for blk in 0..<nb { pv[blk] = 0 }
                             if let gradient {
                                 // One read of A (DenseRowPass): margins of four rows, their
                                 // loss terms, then the rows added into the gradient from cache.
                                 DenseRowPass.run(a, rows: rows, columns: n, x: xp, gradient: gradient, partials: pg, blocks: nb,
-                                                 group: { blk, i, d in
-                                                     SIMD4(term(blk, i, d[0]), term(blk, i + 1, d[1]), term(blk, i + 2, d[2]), term(blk, i + 3, d[3]))
-                                                 },
+                                                 group: terms,
                                                  single: term)
                             } else {
                                 // The same dot products (same grouping, same bits) without the gradient.
                                 DenseRowPass.dots(a, rows: rows, columns: n, x: xp, blocks: nb,
-                                                  group: { blk, i, d in for j in 0..<4 { _ = term(blk, i + j, d[j]) } },
+                                                  group: { blk, i, d in _ = terms(blk, i, d) },
                                                   single: { blk, i, d in _ = term(blk, i, d) })
                             }
                         }
@@ -157,17 +181,36 @@ public final class LogisticRegressionProblem: SmoothProblem, HeldOutEvaluation {
                                         let out: UnsafeMutablePointer<Double>? = gradient.map { blk == 0 ? $0 : pg! + (blk - 1) * n }
                                         out?.update(repeating: 0, count: n)
                                         var sum = 0.0
-                                        for i in DenseRowPass.range(blk, of: nb, rows) {
-                                            let lo = rs[i], hi = rs[i + 1]
-                                            var dot = 0.0
-                                            for k in lo..<hi { dot += v![k] * xp[Int(c![k])] }
-                                            let t = y[i] * dot
+                                        @inline(__always) func dot(_ i: Int) -> Double {
+                                            var d = 0.0
+                                            for k in rs[i]..<rs[i + 1] { d += v![k] * xp[Int(c![k])] }
+                                            return d
+                                        }
+                                        @inline(__always) func add(_ i: Int, _ w: Double) {
+                                            for k in rs[i]..<rs[i + 1] { out![Int(c![k])] += w * v![k] }
+                                        }
+                                        // Four rows at a time: their margins (which read x, never the
+                                        // gradient), their losses in one four-lane call, then their rows
+                                        // added in order: the same bits as one row at a time.
+                                        let range = DenseRowPass.range(blk, of: nb, rows)
+                                        var i = range.lowerBound
+                                        while i + 4 <= range.upperBound {
+                                            let yv = SIMD4(y[i], y[i + 1], y[i + 2], y[i + 3])
+                                            let t = yv * SIMD4(dot(i), dot(i + 1), dot(i + 2), dot(i + 3))
+                                            let (l, s) = logistic ? LogisticRegressionProblem.logistic(t) : LogisticRegressionProblem.sigmoid(t)
+                                            sum += l[0]; sum += l[1]; sum += l[2]; sum += l[3]
+                                            if out != nil {
+                                                let w = scale * yv * s
+                                                add(i, w[0]); add(i + 1, w[1]); add(i + 2, w[2]); add(i + 3, w[3])
+                                            }
+                                            i += 4
+                                        }
+                                        while i < range.upperBound {
+                                            let t = y[i] * dot(i)
                                             let (l, s) = logistic ? LogisticRegressionProblem.logistic(t) : LogisticRegressionProblem.sigmoid(t)
                                             sum += l
-                                            if let out {
-                                                let w = scale * y[i] * s
-                                                for k in lo..<hi { out[Int(c![k])] += w * v![k] }
-                                            }
+                                            if out != nil { add(i, scale * y[i] * s) }
+                                            i += 1
                                         }
                                         pv[blk] = sum
                                     }
