@@ -35,7 +35,10 @@ struct BenchComparison: Encodable {
     /// nil when the kernel has no peer or the peer failed (`peer_failed`).
     var peer_median_s: Double?
     var peer_failed: Bool
+    /// suite / peer: of the medians, or with --peer-rounds above 1 the median of the rounds' ratios.
     var ratio: Double?
+    /// With --peer-rounds above 1: each round's suite median / peer median, in order.
+    var round_ratios: [Double]?
     var gb_s: Double?
     var bandwidth_gb_s: Double?
     var fraction_of_bandwidth: Double?
@@ -92,6 +95,8 @@ struct BenchCommand: ParsableCommand {
     var rounds: Int = 5
     @Option(parsing: .unconditional, help: "With --compare: pairs of (kernel call, plain read of as many bytes) alternated in random order for the 'of read' column (1 to 10001).")
     var readPairs: Int = 61
+    @Option(parsing: .unconditional, help: "With --compare: rounds of (suite timing, peer run) alternated for each kernel that has a peer and is not memory-bound (the solve rows); the ratio reported is the median of the rounds' ratios, steadier on a shared machine than one pair (1 to 100; default 1).")
+    var peerRounds: Int = 1
     @Flag(help: "Per-problem table: for each problem given as an argument (default: A1-A6, SPARCO 3/5/7/9/11, MNISTSC0 and the classification problems present), the cache-resident yardsticks of its data, its f+∇f and the time per iteration of every registered solver, with one thread and with the default threads. --min-time applies to each cell; 0.2 keeps the whole table near ten minutes.")
     var perProblem = false
     @Option(parsing: .unconditional, help: "With --per-problem: kmax of the timed solves (1 to 100000; default 1000, the paper's).")
@@ -111,6 +116,9 @@ struct BenchCommand: ParsableCommand {
         }
         guard (1...BenchCommand.limits.readPairs).contains(readPairs) else {
             throw ValidationError("--read-pairs must be between 1 and \(BenchCommand.limits.readPairs), got \(readPairs)")
+        }
+        guard (1...BenchCommand.limits.rounds).contains(peerRounds) else {
+            throw ValidationError("--peer-rounds must be between 1 and \(BenchCommand.limits.rounds), got \(peerRounds)")
         }
         guard PerProblemBench.iterationRange.contains(iterations) else {
             throw ValidationError("--iterations must be between \(PerProblemBench.iterationRange.lowerBound) and \(PerProblemBench.iterationRange.upperBound), got \(iterations)")
@@ -250,7 +258,7 @@ extension BenchCommand {
                 FileHandle.standardError.write(Data("skipping \(k.name): \(error)\n".utf8))
                 continue
             }
-            let median: Double
+            var median: Double
             let fraction: Double?, roundBandwidth: Double?, ofRead: Double?
             if let bytes = k.bytesPerCall {
                 var medians: [Double] = [], fractions: [Double] = [], bandwidths: [Double] = []
@@ -272,11 +280,28 @@ extension BenchCommand {
                 ofRead = nil
             }
             var peerMedian: Double?, peerCell = "-", peerFailed = false
+            var suiteMedian = median, ratio: Double?, roundRatios: [Double]?
             if let peer = k.peer {
                 // A failing peer costs its cell, not the rows already measured.
                 do {
-                    let result = try runPeer(peer, threads: k.peerThreads, exports: exports)
-                    peerMedian = (result["median_s"] as? Double) ?? (result["seconds"] as? Double)
+                    let alternate = peerRounds > 1 && k.bytesPerCall == nil
+                    var suiteTimes: [Double] = [], peerTimes: [Double] = []
+                    for _ in 0..<(alternate ? peerRounds : 1) {
+                        if alternate { suiteTimes.append(timeBench(minTime / Double(peerRounds), body).0) }
+                        let result = try runPeer(peer, threads: k.peerThreads, exports: exports)
+                        guard let t = (result["median_s"] as? Double) ?? (result["seconds"] as? Double) else { peerTimes = []; break }
+                        peerTimes.append(t)
+                    }
+                    if !peerTimes.isEmpty {
+                        peerMedian = medianOf(peerTimes)
+                        if alternate {
+                            suiteMedian = medianOf(suiteTimes)
+                            roundRatios = zip(suiteTimes, peerTimes).map { $0 / $1 }
+                            ratio = medianOf(roundRatios!)
+                        } else {
+                            ratio = median / peerMedian!
+                        }
+                    }
                     peerCell = peerMedian.map(formatSeconds) ?? "no time"
                 } catch {
                     failures.append("\(k.name): \(error)")
@@ -284,6 +309,7 @@ extension BenchCommand {
                     peerCell = "failed"
                 }
             }
+            median = suiteMedian
             let gbs = k.bytesPerCall.map { $0 / median / 1e9 }
             // Progress on the error stream, so that an interrupted comparison keeps what it measured.
             FileHandle.standardError.write(Data(("\(k.name): suite \(formatSeconds(median)), peer \(peerCell)"
@@ -291,7 +317,7 @@ extension BenchCommand {
                 + (ofRead.map { String(format: ", %.0f%% of a plain read", 100 * $0) } ?? "") + "\n").utf8))
             if json {
                 let row = BenchComparison(kernel: k.name, m: k.m, n: k.n, median_s: median, peer: k.peer, peer_median_s: peerMedian,
-                                          peer_failed: peerFailed, ratio: peerMedian.map { median / $0 }, gb_s: gbs,
+                                          peer_failed: peerFailed, ratio: ratio, round_ratios: roundRatios, gb_s: gbs,
                                           bandwidth_gb_s: roundBandwidth, fraction_of_bandwidth: fraction,
                                           rounds: k.bytesPerCall == nil ? nil : rounds,
                                           fraction_of_read: ofRead, read_pairs: ofRead == nil ? nil : readPairs, threads: Parallel.maxThreads,
@@ -299,7 +325,7 @@ extension BenchCommand {
                 try printJSON(row, oneLine: true)
             }
             rows.append([k.name, formatSeconds(median), peerCell,
-                         peerMedian.map { String(format: "%.2f", median / $0) } ?? "-",
+                         ratio.map { String(format: "%.2f", $0) } ?? "-",
                          gbs.map { String(format: "%.2f", $0) } ?? "-",
                          roundBandwidth.map { String(format: "%.2f", $0) } ?? "-",
                          fraction.map { String(format: "%.0f%%", 100 * $0) } ?? "-",
@@ -315,6 +341,9 @@ extension BenchCommand {
 
     func printComparisonTable(_ rows: [[String]], _ chosen: [BenchKernel]) {
         print(table(["kernel", "suite", "peer", "suite/peer", "GB/s", "bandwidth", "of bandwidth", "of read", "peer script"], rows))
+        if peerRounds > 1 && chosen.contains(where: { $0.peer != nil && $0.bytesPerCall == nil }) {
+            print("suite/peer of the rows that are not memory-bound: median over \(peerRounds) alternated rounds of (suite median / peer median); suite and peer: the medians of the rounds' medians.")
+        }
         if chosen.contains(where: { $0.bytesPerCall != nil }) {
             print("GB/s: bytes the kernel must read per call / its median time; bandwidth: median of the bandwidth.py runs alternated with it; of bandwidth: median over \(rounds) rounds of (kernel GB/s / that round's bandwidth); of read: median over \(readPairs) in-process pairs, in random order, of (time of a plain read of as many bytes / time of the kernel).")
         }

@@ -247,6 +247,35 @@ final class BenchCommandTests: XCTestCase {
         "import json\nprint(json.dumps({'median_gb_s': \(median), 'best_gb_s': \(best)}))\n"
     }
 
+    /// `--peer-rounds`: a solve row alternates its timing with the peer that many times,
+    /// and its ratio is the median of the rounds' ratios (listed in the JSON line).
+    func testPeerRoundsAlternateTheSolveRowWithItsPeer() throws {
+        let dir = try standInPeers([
+            "bandwidth.py": bandwidthScript(median: 10, best: 11),
+            "solve_loop.py": """
+            import json, os, sys
+            assert os.path.exists(os.path.join(sys.argv[1], 'A.npy')), sys.argv[1]
+            n = open('solve-runs', 'a'); n.write('x'); n.close()
+            runs = len(open('solve-runs').read())
+            print(json.dumps({'median_s': [1.0, 4.0, 2.0][runs - 1]}))
+
+            """,
+        ])
+        defer { dir.remove() }
+        let r = try runCLI(["bench", "solve-adagrad-A1-1t", "--compare", "--json", "--peers", dir.path, "--min-time", "0.05", "--peer-rounds", "3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try String(contentsOfFile: dir.file("solve-runs"), encoding: .utf8).count, 3)
+        let row = try XCTUnwrap(r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .first { $0["kernel"] as? String == "solve-adagrad-A1-1t" })
+        let ratios = try XCTUnwrap(row["round_ratios"] as? [Double])
+        XCTAssertEqual(ratios.count, 3)
+        XCTAssertEqual(row["peer_median_s"] as? Double, 2.0, "the median of the peer's three times")
+        XCTAssertEqual(try XCTUnwrap(row["ratio"] as? Double), ratios.sorted()[1], accuracy: 1e-15)
+        let bad = try runCLI(["bench", "solve-adagrad-A1-1t", "--compare", "--peer-rounds", "0"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssert(bad.stderr.contains("--peer-rounds must be between 1 and 100"), bad.stderr)
+    }
+
     /// `bench --per-problem`: one JSON line per (problem, thread setting), the problem's
     /// data footprint, its yardsticks, and one cell per registered solver, each the task's
     /// time over its gradient evaluations.
