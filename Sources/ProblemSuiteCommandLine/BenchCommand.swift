@@ -260,6 +260,9 @@ extension BenchCommand {
             }
             var median: Double
             let fraction: Double?, roundBandwidth: Double?, ofRead: Double?
+            // --peer-rounds: a row that is not memory-bound is timed in rounds, each beside a run of its peer.
+            let alternate = peerRounds > 1 && k.peer != nil && k.bytesPerCall == nil
+            var suiteTimes: [Double] = []
             if let bytes = k.bytesPerCall {
                 var medians: [Double] = [], fractions: [Double] = [], bandwidths: [Double] = []
                 for _ in 0..<rounds {
@@ -274,18 +277,17 @@ extension BenchCommand {
                 roundBandwidth = medianOf(bandwidths)
                 ofRead = reads.fraction(of: body, bytes: bytes, pairs: readPairs)
             } else {
-                median = timeBench(minTime, body).0
+                median = alternate ? .nan : timeBench(minTime, body).0  // alternated: the rounds' median, below
                 fraction = nil
                 roundBandwidth = nil
                 ofRead = nil
             }
             var peerMedian: Double?, peerCell = "-", peerFailed = false
-            var suiteMedian = median, ratio: Double?, roundRatios: [Double]?
+            var ratio: Double?, roundRatios: [Double]?
             if let peer = k.peer {
                 // A failing peer costs its cell, not the rows already measured.
                 do {
-                    let alternate = peerRounds > 1 && k.bytesPerCall == nil
-                    var suiteTimes: [Double] = [], peerTimes: [Double] = []
+                    var peerTimes: [Double] = []
                     for _ in 0..<(alternate ? peerRounds : 1) {
                         if alternate { suiteTimes.append(timeBench(minTime / Double(peerRounds), body).0) }
                         let result = try runPeer(peer, threads: k.peerThreads, exports: exports)
@@ -295,7 +297,6 @@ extension BenchCommand {
                     if !peerTimes.isEmpty {
                         peerMedian = medianOf(peerTimes)
                         if alternate {
-                            suiteMedian = medianOf(suiteTimes)
                             roundRatios = zip(suiteTimes, peerTimes).map { $0 / $1 }
                             ratio = medianOf(roundRatios!)
                         } else {
@@ -309,7 +310,8 @@ extension BenchCommand {
                     peerCell = "failed"
                 }
             }
-            median = suiteMedian
+            // Every round times the suite before its peer runs, so there is one at least.
+            if alternate { median = medianOf(suiteTimes) }
             let gbs = k.bytesPerCall.map { $0 / median / 1e9 }
             // Progress on the error stream, so that an interrupted comparison keeps what it measured.
             FileHandle.standardError.write(Data(("\(k.name): suite \(formatSeconds(median)), peer \(peerCell)"

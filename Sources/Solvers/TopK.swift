@@ -93,18 +93,30 @@ public final class TopKSelector {
         }
         if kk <= Self.heapLimit { selectWithHeap(values, kk); return }
         if selectAmongCandidates(values, kk) { return }
-        for i in 0..<n { keys[i] = Self.magnitude(values[i]) }
-        selectValue(lo: 0, hi: n - 1, target: kk - 1)
-        let t = keys[kk - 1]
+        let v = values.baseAddress!
+        introselectKeep(n, key: { Self.magnitude(v[$0]) }, index: { $0 }, kk)
+    }
+
+    /// The K best of `count` entries given in increasing index order (entry j has
+    /// magnitude `key(j)` and index `index(j)`): the K-th largest magnitude t by
+    /// introselect on a copy of the magnitudes (``selectValue(lo:hi:target:)``), then one
+    /// pass counting those above t and one keeping, in index order, those above t and the
+    /// lowest-indexed ties, into the first K entries of ``order``.
+    /// - Complexity: O(count) worst case.
+    @inline(__always)
+    func introselectKeep(_ count: Int, key: (Int) -> Double, index: (Int) -> Int, _ k: Int) {
+        for j in 0..<count { keys[j] = key(j) }
+        selectValue(lo: 0, hi: count - 1, target: k - 1)
+        let t = keys[k - 1]
         var above = 0
-        for i in 0..<n where Self.magnitude(values[i]) > t { above += 1 }
-        var ties = kk - above, c = 0
-        for i in 0..<n {
-            let m = Self.magnitude(values[i])
+        for j in 0..<count where key(j) > t { above += 1 }
+        var ties = k - above, kept = 0
+        for j in 0..<count {
+            let m = key(j)
             if m > t {
-                order[c] = i; c += 1
+                order[kept] = index(j); kept += 1
             } else if m == t && ties > 0 {
-                order[c] = i; c += 1; ties -= 1
+                order[kept] = index(j); kept += 1; ties -= 1
             }
         }
     }
@@ -169,19 +181,7 @@ public final class TopKSelector {
         if c <= Self.rankLimit && DenseKernels.usesAVX2 {
             _ = DenseKernels.rankSelectAVX2(keys: ck, indices: ci, count: c, k: k, into: order)
         } else {
-            keys.update(from: ck, count: c)
-            selectValue(lo: 0, hi: c - 1, target: k - 1)
-            let t = keys[k - 1]
-            var above = 0
-            for j in 0..<c where ck[j] > t { above += 1 }
-            var ties = k - above, kept = 0
-            for j in 0..<c {
-                let m = ck[j]
-                if m > t || (m == t && ties > 0) {
-                    if m == t { ties -= 1 }
-                    order[kept] = ci[j]; kept += 1
-                }
-            }
+            introselectKeep(c, key: { ck[$0] }, index: { ci[$0] }, k)
         }
         selectedIsSorted = true
         return true
