@@ -241,10 +241,9 @@ PSK_AVX2 long psk_gather_at_least_avx2(const double *v, long n, double t, double
     const __m256i four = _mm256_set1_epi64x(4);
     long c = 0, i = 0;
     for (; i + 4 <= n; i += 4, idx = _mm256_add_epi64(idx, four)) {
-        V m = _mm256_andnot_pd(sign, _mm256_loadu_pd(v + i));
-        m = _mm256_blendv_pd(m, inf, _mm256_cmp_pd(m, m, _CMP_UNORD_Q));   /* NaN ranks as +infinity */
-        /* not (|v| < t): |v| >= t (NaN is +infinity here) */
-        int bits = _mm256_movemask_pd(_mm256_cmp_pd(m, tv, _CMP_NLT_UQ));
+        /* |v|, NaN ranked as +infinity: min(NaN, inf) is inf (the second operand when unordered) */
+        V m = _mm256_min_pd(_mm256_andnot_pd(sign, _mm256_loadu_pd(v + i)), inf);
+        int bits = _mm256_movemask_pd(_mm256_cmp_pd(m, tv, _CMP_GE_OQ));
         /* No branch (a quarter of the blocks hold a candidate, at random): always store the
          * packed lanes and advance by their count. c + 4 <= i + 4 <= n, so the store fits;
          * lanes past the kept ones are overwritten next or lie past the count returned. */
@@ -261,27 +260,141 @@ PSK_AVX2 long psk_gather_at_least_avx2(const double *v, long n, double t, double
     return c;
 }
 
-PSK_AVX2 long psk_rank_select_avx2(const double *keys, const long *indices, long c, long k, long *out) {
-    long body = c & ~3L, chosen = 0;
-    const __m256i lanes = _mm256_set_epi64x(3, 2, 1, 0);
-    for (long j = 0; j < c; j++) {
-        V kj = _mm256_set1_pd(keys[j]);
-        __m256i jv = _mm256_set1_epi64x(j), count = _mm256_setzero_si256();
-        __m256i pos = lanes;
-        for (long i = 0; i < body; i += 4, pos = _mm256_add_epi64(pos, _mm256_set1_epi64x(4))) {
-            V ki = _mm256_loadu_pd(keys + i);
-            V before = _mm256_or_pd(_mm256_cmp_pd(ki, kj, _CMP_GT_OQ),
-                                    _mm256_and_pd(_mm256_cmp_pd(ki, kj, _CMP_EQ_OQ), _mm256_castsi256_pd(_mm256_cmpgt_epi64(jv, pos))));
-            count = _mm256_sub_epi64(count, _mm256_castpd_si256(before));
+/* Bitonic sorting network, increasing, in the form without directions: merging two
+ * sorted runs of k/2 starts by comparing entry i with entry k-1-i of the block (a "flip",
+ * which makes both halves bitonic), then half-cleaners j = k/4, ..., 1 compare i with
+ * i + j. Every compare-exchange is a min and a max (no NaN here, so both are exact and
+ * symmetric); inside a vector the partners come from fixed permutations and the results
+ * from fixed blends, so there is no branch on the data and no variable blend. */
+PSK_AVX2 static inline V lanes_reversed(V v) { return _mm256_permute4x64_pd(v, 0x1B); }
+
+/* Half-cleaners j = 2 and j = 1 inside one vector. */
+PSK_AVX2 static inline V bitonic_tail4(V v) {
+    V w = _mm256_permute4x64_pd(v, 0x4E);
+    v = _mm256_blend_pd(_mm256_min_pd(v, w), _mm256_max_pd(v, w), 0xC);
+    w = _mm256_permute_pd(v, 0x5);
+    return _mm256_blend_pd(_mm256_min_pd(v, w), _mm256_max_pd(v, w), 0xA);
+}
+
+/* Compare-exchange of whole vectors: a the minima, b the maxima. */
+PSK_AVX2 static inline void bitonic_exchange(V *a, V *b) {
+    V mn = _mm256_min_pd(*a, *b);
+    *b = _mm256_max_pd(*a, *b);
+    *a = mn;
+}
+
+/* The flip between a (lower entries) and b (the mirrored upper entries): a gets the
+ * minima, b the maxima, each lane compared with its mirror image. */
+PSK_AVX2 static inline void bitonic_flip(V *a, V *b) {
+    V w = lanes_reversed(*b);
+    V mn = _mm256_min_pd(*a, w);
+    *b = lanes_reversed(_mm256_max_pd(*a, w));
+    *a = mn;
+}
+
+/* Half-cleaners j = j0, j0/2, ..., 1 over a[0..p) (p a multiple of 16, j0 a power of two
+ * below p, or 8 or less): each run of 2j0 that is bitonic comes out sorted. Those with
+ * j >= 16 go through memory; j = 8 to 1 are done on each run of 16 in registers. */
+PSK_AVX2 static void bitonic_clean(double *a, long p, long j0) {
+    for (long j = j0; j >= 16; j >>= 1)
+        for (long base = 0; base < p; base += 2 * j)
+            for (long o = 0; o < j; o += 4) {
+                V u = _mm256_loadu_pd(a + base + o), w = _mm256_loadu_pd(a + base + o + j);
+                bitonic_exchange(&u, &w);
+                _mm256_storeu_pd(a + base + o, u);
+                _mm256_storeu_pd(a + base + o + j, w);
+            }
+    for (long i = 0; i < p; i += 16) {
+        V v[4];
+        for (int q = 0; q < 4; q++) v[q] = _mm256_loadu_pd(a + i + 4 * q);
+        bitonic_exchange(&v[0], &v[2]); bitonic_exchange(&v[1], &v[3]);   /* j = 8 */
+        bitonic_exchange(&v[0], &v[1]); bitonic_exchange(&v[2], &v[3]);   /* j = 4 */
+        for (int q = 0; q < 4; q++) _mm256_storeu_pd(a + i + 4 * q, bitonic_tail4(v[q]));
+    }
+}
+
+/* Sorts a[0..p) in increasing order; p a power of two, 16 <= p; no NaN. Runs of 16 are
+ * sorted in registers; larger merges go through memory down to j = 16, then finish each
+ * run of 16 in registers. O(p log^2 p) compare-exchanges. */
+PSK_AVX2 static void bitonic_sort(double *a, long p) {
+    for (long i = 0; i < p; i += 16) {
+        V v[4];
+        for (int q = 0; q < 4; q++) v[q] = _mm256_loadu_pd(a + i + 4 * q);
+        for (int q = 0; q < 4; q++) {
+            V w = _mm256_permute_pd(v[q], 0x5);                    /* k = 2 */
+            V x = _mm256_blend_pd(_mm256_min_pd(v[q], w), _mm256_max_pd(v[q], w), 0xA);
+            w = lanes_reversed(x);                                 /* k = 4: flip, then j = 1 */
+            x = _mm256_blend_pd(_mm256_min_pd(x, w), _mm256_max_pd(x, w), 0xC);
+            w = _mm256_permute_pd(x, 0x5);
+            v[q] = _mm256_blend_pd(_mm256_min_pd(x, w), _mm256_max_pd(x, w), 0xA);
         }
-        long l[4];
-        _mm256_storeu_si256((__m256i *)l, count);
-        long rank = (l[0] + l[1]) + (l[2] + l[3]);
-        for (long i = body; i < c; i++) rank += (keys[i] > keys[j] || (keys[i] == keys[j] && i < j)) ? 1 : 0;
+        bitonic_flip(&v[0], &v[1]); bitonic_flip(&v[2], &v[3]);    /* k = 8 */
+        for (int q = 0; q < 4; q++) v[q] = bitonic_tail4(v[q]);
+        bitonic_flip(&v[0], &v[3]); bitonic_flip(&v[1], &v[2]);    /* k = 16 */
+        bitonic_exchange(&v[0], &v[1]); bitonic_exchange(&v[2], &v[3]);
+        for (int q = 0; q < 4; q++) v[q] = bitonic_tail4(v[q]);
+        for (int q = 0; q < 4; q++) _mm256_storeu_pd(a + i + 4 * q, v[q]);
+    }
+    for (long k = 32; k <= p; k <<= 1) {
+        for (long base = 0; base < p; base += k)
+            for (long o = 0; o < k / 2; o += 4) {
+                V u = _mm256_loadu_pd(a + base + o), w = _mm256_loadu_pd(a + base + k - 4 - o);
+                bitonic_flip(&u, &w);
+                _mm256_storeu_pd(a + base + o, u);
+                _mm256_storeu_pd(a + base + k - 4 - o, w);
+            }
+        bitonic_clean(a, p, k >> 2);
+    }
+}
+
+PSK_AVX2 long psk_sort_select_avx2(const double *keys, const long *indices, long c, long k, long *out) {
+    if (k < 1 || c < k || c > PSK_SORT_SELECT_LIMIT) return -1;
+    double sorted[PSK_SORT_SELECT_LIMIT];
+    long p = 16;
+    while (p < c) p <<= 1;
+    for (long j = 0; j < c; j++) sorted[j] = keys[j];
+    for (long j = c; j < p; j++) sorted[j] = -__builtin_inf();   /* below every magnitude */
+    bitonic_sort(sorted, p);
+    /* t, the k-th largest; the k best are those above t and the first `ties` equal to t. */
+    double t = sorted[p - k];
+    long ties = 0;
+    for (long j = p - k; j < p && sorted[j] == t; j++) ties++;
+    long chosen = 0;
+    for (long j = 0; j < c; j++) {
+        double m = keys[j];
+        long tie = (m == t) & (ties > 0);
+        ties -= tie;
         out[chosen] = indices[j];
-        chosen += rank < k ? 1 : 0;
+        chosen += (m > t) | tie;
     }
     return chosen;
+}
+
+PSK_AVX2 double psk_sample_threshold_avx2(const double *v, long samples, long stride, long r) {
+    if (r < 1 || r > PSK_SAMPLE_RANK_LIMIT || samples < r || samples > PSK_SAMPLE_LIMIT || stride < 1) return __builtin_nan("");
+    double s[PSK_SAMPLE_LIMIT + 128];
+    long b = 16;
+    while (b < r) b <<= 1;
+    long p = (samples + b - 1) / b * b;
+    const V sign = _mm256_set1_pd(-0.0), inf = _mm256_set1_pd(__builtin_inf());
+    long j = 0;
+    for (; j + 4 <= samples; j += 4) {
+        V m = _mm256_set_pd(v[(j + 3) * stride], v[(j + 2) * stride], v[(j + 1) * stride], v[j * stride]);
+        /* |v|; min(NaN, inf) is inf (the second operand when unordered) */
+        _mm256_storeu_pd(s + j, _mm256_min_pd(_mm256_andnot_pd(sign, m), inf));
+    }
+    for (; j < samples; j++) s[j] = topk_magnitude(v[j * stride]);
+    for (; j < p; j++) s[j] = -__builtin_inf();
+    /* Sort each run of b; fold the others into the first, keeping its b largest: the
+     * largest of a[i] and y[b-1-i] (a increasing, y mirrored) are the b largest of both, a
+     * bitonic run that the half-cleaners sort. */
+    for (long q = 0; q < p; q += b) bitonic_sort(s + q, b);
+    for (long q = b; q < p; q += b) {
+        for (long o = 0; o < b; o += 4)
+            _mm256_storeu_pd(s + o, _mm256_max_pd(_mm256_loadu_pd(s + o), lanes_reversed(_mm256_loadu_pd(s + q + b - 4 - o))));
+        bitonic_clean(s, b, b >> 1);
+    }
+    return s[b - r];
 }
 
 /* Swift's min(p, q): q < p ? q : p. */
@@ -332,10 +445,20 @@ PSK_AVX2 double psk_prunadag_step_avx2(long n, double *x, const double *g, doubl
     double sum = 0.0;
     long i = 0;
     for (; i + 4 <= n; i += 4) {
-        V xi = _mm256_loadu_pd(x + i), gi = _mm256_loadu_pd(g + i);
-        V vi = _mm256_loadu_pd(v + i), ui = _mm256_loadu_pd(u + i);
+        V xi = _mm256_loadu_pd(x + i), ui = _mm256_loadu_pd(u + i);
         int bytes;
         __builtin_memcpy(&bytes, relevant + i, 4);
+        if (bytes == 0 && _mm256_movemask_pd(_mm256_cmp_pd(xi, zero, _CMP_EQ_OQ)) == 0xF) {
+            /* Four entries outside R_k at x = 0 (most of them, on a sparse iterate): not
+             * acceptable (x = 0), so decreasable with d = min(min(a, radius), |x|) = 0: x
+             * and v stay, u becomes u + x*x as below, the step adds +0 to a sum that is
+             * +0 or more. The same bits, without the square roots and divisions. */
+            _mm256_storeu_pd(u + i, _mm256_add_pd(ui, _mm256_mul_pd(xi, xi)));
+            __builtin_memset(classes + i, 2, 4);
+            counts[1] += 4;
+            continue;
+        }
+        V gi = _mm256_loadu_pd(g + i), vi = _mm256_loadu_pd(v + i);
         V rel = _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_cvtepu8_epi64(_mm_cvtsi32_si128(bytes)), _mm256_setzero_si256()));
         V vNew = _mm256_add_pd(vi, _mm256_mul_pd(gi, gi));
         V s = _mm256_div_pd(_mm256_xor_pd(gi, sign), _mm256_sqrt_pd(vNew));
@@ -409,12 +532,16 @@ void psk_axpy4_avx2(const double *c, const double *r0, const double *r1, const d
     (void)fromZero;
     __builtin_trap();
 }
-long psk_rank_select_avx2(const double *keys, const long *indices, long c, long k, long *out) {
+long psk_sort_select_avx2(const double *keys, const long *indices, long c, long k, long *out) {
     (void)keys; (void)indices; (void)c; (void)k; (void)out;
     __builtin_trap();
 }
 long psk_gather_at_least_avx2(const double *v, long n, double t, double *keys, long *indices) {
     (void)v; (void)n; (void)t; (void)keys; (void)indices;
+    __builtin_trap();
+}
+double psk_sample_threshold_avx2(const double *v, long samples, long stride, long r) {
+    (void)v; (void)samples; (void)stride; (void)r;
     __builtin_trap();
 }
 void psk_reread_groups_avx2(const double *a, long groups, long n, const double *x, long chunk, double *out) {

@@ -25,7 +25,38 @@ extension BenchKernels {
                 out.append(cachedReread(p, threads: threads))
             }
         }
-        return out
+        return out + ["A1", "SPARCO3"].map(topKSelection)
+    }
+
+    /// prunAdag's step 1 on its own: the relevant set R_k, the nR largest |g_k,i|, marked
+    /// in a mask as `PrunAdag.step` marks it (one thread: the selection runs on the
+    /// caller's). The gradients are those of prunAdag-V3's solve from run 0 (kmax 1000),
+    /// every 10th iteration, each call selecting from the next, so the selection sees the
+    /// solve's own gradients. A1: nR = 32 of 1024 (the sampled threshold and the
+    /// candidates' rank); SPARCO3: nR = 122 of 2048 (K > 64).
+    static func topKSelection(_ name: String) -> BenchKernel {
+        BenchKernel(name: "topk-\(name)", summary: "the nR largest |g_k| of \(name)'s prunAdag-V3 solve, as a mask (prunAdag's step 1)",
+                    m: nil, n: nil, bytesPerCall: nil, peer: nil) { suite in
+            let problem = try suite.loadProblem(name, from: suite.catalogue())
+            var settings = problem.metadata.settings
+            settings.maxIterations = solveIterationLimit
+            let solver = try CommandLineConfiguration.solvers.make("prunadag-v3", settings: settings)
+            try solver.start(problem: problem, x0: problem.startingPoint(run: 0))
+            var gradients: [[Double]] = []
+            repeat {
+                if solver.state.iteration % 10 == 0 { gradients.append(solver.state.currentGradient) }
+            } while !solver.step()
+            let k = settings.relevantCount, n = problem.dimension
+            let selector = TopKSelector(capacity: n)
+            var mask = [Bool](repeating: false, count: n)
+            var next = 0
+            return {
+                gradients[next].withUnsafeBufferPointer { v in
+                    mask.withUnsafeMutableBufferPointer { selector.select(largestMagnitudesOf: v, count: k, mask: $0) }
+                }
+                next = next + 1 == gradients.count ? 0 : next + 1
+            }
+        }
     }
 
     /// `-1t` for one thread, nothing for the default count.

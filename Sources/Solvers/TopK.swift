@@ -19,7 +19,7 @@ import _ProblemSuiteKernels
 /// the introselect (``selectWithHeap(_:_:)``), fed by a 4-wide scan that gathers only the
 /// entries at or above a threshold taken from a sample of every 8th entry, when there are
 /// K of them. For larger K the same gathered candidates go through the introselect (or,
-/// when at most 160, through a rank selection) instead of all n entries
+/// when at most 256, through a bitonic sort of their magnitudes) instead of all n entries
 /// (``selectAmongCandidates(_:_:)``). The set is the same as any other correct
 /// selection's (above).
 ///
@@ -126,9 +126,12 @@ public final class TopKSelector {
     /// heap holds K entries, instead of several mispredicted partition branches.
     static let heapLimit = 64
 
-    /// At most this many gathered candidates are selected by rank (O(c²) compares, 4 at a
-    /// time, no branch: cheaper than the heap's mispredicted ones up to about this size).
-    static let rankLimit = 160
+    /// At most this many gathered candidates are selected through a sorting network
+    /// (`psk_sort_select_avx2`: a bitonic sort of their magnitudes, O(c log² c)
+    /// compare-exchanges 4 at a time, no branch on the data). Measured (`bench topk-A1`,
+    /// c ≈ 77): cheaper than the heap's mispredicted branches, than the introselect's, and
+    /// than the O(c²) rank selection it replaced (2.2× at c = 77, 5× at c = 200).
+    static var sortLimit: Int { DenseKernels.sortSelectLimit }
 
     /// The K best of `values` (K ≤ ``heapLimit``, K < n).
     ///
@@ -139,21 +142,21 @@ public final class TopKSelector {
     /// scan (`psk_gather_at_least_avx2` where the AVX2 kernels run). If there are at least
     /// K of them, the K best of all are the K best of them: every entry left out is below
     /// t, and t is at most the K-th best gathered. Otherwise (rare: an unlucky sample)
-    /// every entry is a candidate. Then one heap of the K best candidates so far
-    /// (``heapSelect(_:key:index:_:)``), which sees about 2K entries instead of n, or with
-    /// AVX2 and at most ``rankLimit`` candidates each candidate's rank among them
-    /// (`psk_rank_select_avx2`); the heap's K indices are sorted only when ``selected`` is
-    /// read. The set is the same whatever t (above), so the sample
+    /// every entry is a candidate. Then, with AVX2 and at most ``sortLimit`` candidates,
+    /// the K-th largest of their magnitudes from a sorting network and one pass over them
+    /// in index order (`psk_sort_select_avx2`); otherwise one heap of the K best
+    /// candidates so far (``heapSelect(_:key:index:_:)``), which sees about 2K entries
+    /// instead of n, its K indices sorted only when ``selected`` is read. The set is the same whatever t (above), so the sample
     /// changes only the time. (Tried: introselect instead of the heaps, branch-free or
     /// not: no faster.) - Complexity: O(n + c·log K) for c candidates;
     /// O(n log K) worst case.
     func selectWithHeap(_ values: UnsafeBufferPointer<Double>, _ k: Int) {
         let n = values.count, v = values.baseAddress!
         let c = gatherCandidates(values, k)
-        if c >= k && c <= Self.rankLimit && DenseKernels.usesAVX2 {
-            // Few candidates: each one's rank among them, no branch on the data; the kept
-            // ones come out in index order.
-            _ = DenseKernels.rankSelectAVX2(keys: candidateKeys, indices: candidateIndices, count: c, k: k, into: order)
+        if c >= k && c <= Self.sortLimit && DenseKernels.usesAVX2 {
+            // Few candidates: a sorting network, no branch on the data; the kept ones come
+            // out in index order.
+            _ = DenseKernels.sortSelectAVX2(keys: candidateKeys, indices: candidateIndices, count: c, k: k, into: order)
             selectedIsSorted = true
             return
         } else if c >= k {
@@ -167,8 +170,8 @@ public final class TopKSelector {
 
     /// The K best of `values` for K above ``heapLimit`` (the relevant sets of SPARCO 3 and
     /// 5, nR = 122 and 62·2, and of larger problems), from the candidates of
-    /// ``gatherCandidates(_:_:)``: by rank when there are at most ``rankLimit`` of them
-    /// (AVX2), else by introselect over their magnitudes, then one pass over them, in
+    /// ``gatherCandidates(_:_:)``: through a sorting network when there are at most
+    /// ``sortLimit`` of them (AVX2), else by introselect over their magnitudes, then one pass over them, in
     /// index order, keeping those above the K-th magnitude and the lowest-indexed ties.
     /// Returns false, having selected nothing, when fewer than K were gathered (the
     /// caller's introselect over every entry runs instead). The set is the same either
@@ -178,8 +181,8 @@ public final class TopKSelector {
         let c = gatherCandidates(values, k)
         guard c >= k else { return false }
         let ck = candidateKeys, ci = candidateIndices
-        if c <= Self.rankLimit && DenseKernels.usesAVX2 {
-            _ = DenseKernels.rankSelectAVX2(keys: ck, indices: ci, count: c, k: k, into: order)
+        if c <= Self.sortLimit && DenseKernels.usesAVX2 {
+            _ = DenseKernels.sortSelectAVX2(keys: ck, indices: ci, count: c, k: k, into: order)
         } else {
             introselectKeep(c, key: { ck[$0] }, index: { ci[$0] }, k)
         }
@@ -191,41 +194,61 @@ public final class TopKSelector {
     /// whose magnitude reaches a threshold t taken from a sample (as Floyd and Rivest's
     /// selection does): the r-th largest magnitude of every 8th entry, r = K/8 + 2·√(K/8) + 2,
     /// so that on any order of the values about 8·r ≥ K + 4√K entries are expected at or
-    /// above t. Returns how many were gathered; 0 when the vector is too short to sample
-    /// (fewer than 16 samples), when r reaches the sample count, or when t is 0. When the
-    /// count is at least K, the K best of all are the K best of the candidates.
-    /// - Complexity: O(n + (n/8)·log r).
+    /// above t. When fewer than K reach t (an unlucky sample: SPARCO3's gradient, two
+    /// stacked halves of different scales, does it in about 5 % of prunAdag's iterations),
+    /// r is doubled and the entries gathered again, a pass of O(n) instead of a selection
+    /// over all n. Returns how many were gathered; fewer than K (possibly 0) when the
+    /// vector is too short to sample (fewer than 16 samples), when r reaches the sample
+    /// count, or when t is 0. When the count is at least K, the K best of all are the K best
+    /// of the candidates.
+    /// The sample's r-th largest comes from a sorting network with AVX2
+    /// (`psk_sample_threshold_avx2`, for up to 2048 samples and r ≤ 128), else from a heap
+    /// of r (``heapSelect(_:key:index:_:)``); the value is the same.
+    /// - Complexity: O(n + (n/8)·log² r) per try, a few tries at most (r doubles).
     func gatherCandidates(_ values: UnsafeBufferPointer<Double>, _ k: Int) -> Int {
         let n = values.count, v = values.baseAddress!
         let stride = 8, samples = n / stride
-        var c = 0
+        guard samples >= 16 else { return 0 }
         let expected = Double(k) / Double(stride)
-        let r = min(samples, Int(expected + 2 * expected.squareRoot()) + 2)
-        if samples >= 16 && r < samples {
-            let t = heapSelect(samples, key: { Self.magnitude(v[$0 &* stride]) }, index: { $0 }, r)
-            if t > 0 && DenseKernels.usesAVX2 {
-                c = DenseKernels.gatherAtLeastAVX2(v, count: n, threshold: t, keys: candidateKeys, indices: candidateIndices)
-            } else if t > 0 {
-                // Non-candidates: −t < v < t (so |v| < t; a NaN is never inside, so always gathered).
-                let ck = candidateKeys, ci = candidateIndices
-                typealias V4 = SIMD4<Double>
-                let hi = V4(repeating: t), lo = V4(repeating: -t)
-                /// Entry j written at the end of the gathered ones, kept (counted) when |v_j| ≥ t:
-                /// no branch on the data.
-                @inline(__always) func gather(_ j: Int) {
-                    let m = Self.magnitude(v[j])
-                    ck[c] = m; ci[c] = j
-                    c &+= m < t ? 0 : 1
-                }
-                var i = 0
-                while i &+ 4 <= n {
-                    let w = UnsafeRawPointer(v + i).loadUnaligned(as: V4.self)
-                    if !all((w .< hi) .& (w .> lo)) { gather(i); gather(i &+ 1); gather(i &+ 2); gather(i &+ 3) }
-                    i &+= 4
-                }
-                while i < n { gather(i); i &+= 1 }
-            }
+        var r = Int(expected + 2 * expected.squareRoot()) + 2, c = 0
+        while r < samples {
+            let t = DenseKernels.usesAVX2 && r <= DenseKernels.sampleRankLimit && samples <= DenseKernels.sampleLimit
+                ? DenseKernels.sampleThresholdAVX2(v, samples: samples, stride: stride, rank: r)
+                : heapSelect(samples, key: { Self.magnitude(v[$0 &* stride]) }, index: { $0 }, r)
+            guard t > 0 else { return 0 }
+            c = gatherAtLeast(v, n, t)
+            if c >= k { return c }
+            r &*= 2
         }
+        return c
+    }
+
+    /// The entries of `v` whose magnitude is at least `t` > 0 (NaN counts as +∞), in index
+    /// order, into ``candidateKeys`` (magnitudes) and ``candidateIndices``: their count.
+    /// - Complexity: O(n), 4 entries at a time, no branch on the data with AVX2.
+    func gatherAtLeast(_ v: UnsafePointer<Double>, _ n: Int, _ t: Double) -> Int {
+        if DenseKernels.usesAVX2 {
+            return DenseKernels.gatherAtLeastAVX2(v, count: n, threshold: t, keys: candidateKeys, indices: candidateIndices)
+        }
+        // Non-candidates: −t < v < t (so |v| < t; a NaN is never inside, so always gathered).
+        let ck = candidateKeys, ci = candidateIndices
+        typealias V4 = SIMD4<Double>
+        let hi = V4(repeating: t), lo = V4(repeating: -t)
+        var c = 0
+        /// Entry j written at the end of the gathered ones, kept (counted) when |v_j| ≥ t:
+        /// no branch on the data.
+        @inline(__always) func gather(_ j: Int) {
+            let m = Self.magnitude(v[j])
+            ck[c] = m; ci[c] = j
+            c &+= m < t ? 0 : 1
+        }
+        var i = 0
+        while i &+ 4 <= n {
+            let w = UnsafeRawPointer(v + i).loadUnaligned(as: V4.self)
+            if !all((w .< hi) .& (w .> lo)) { gather(i); gather(i &+ 1); gather(i &+ 2); gather(i &+ 3) }
+            i &+= 4
+        }
+        while i < n { gather(i); i &+= 1 }
         return c
     }
 

@@ -294,14 +294,36 @@ extension DenseKernels {
 }
 
 extension DenseKernels {
+    /// The most samples, and the largest rank, ``sampleThresholdAVX2(_:samples:stride:rank:)``
+    /// takes: 2048 and 128.
+    package static let sampleLimit = Int(PSK_SAMPLE_LIMIT), sampleRankLimit = Int(PSK_SAMPLE_RANK_LIMIT)
+
+    /// The r-th largest of |v[j·stride]| (NaN as +∞), j < `samples`
+    /// (`psk_sample_threshold_avx2`): runs of b ≥ r sorted by a bitonic network and
+    /// folded into one, keeping the b largest.
+    /// - Precondition: ``usesAVX2``, 1 ≤ r ≤ ``sampleRankLimit``, r ≤ samples ≤ ``sampleLimit``,
+    ///   and `v` holds (samples − 1)·stride + 1 entries.
+    /// - Complexity: O(samples · log² b), no branch on the data.
+    package static func sampleThresholdAVX2(_ v: UnsafePointer<Double>, samples: Int, stride: Int, rank r: Int) -> Double {
+        precondition(usesAVX2, "sampleThresholdAVX2 needs the AVX2 kernels")
+        precondition(r >= 1 && r <= sampleRankLimit && r <= samples && samples <= sampleLimit && stride >= 1,
+                     "sampleThresholdAVX2: r = \(r), samples = \(samples), stride = \(stride)")
+        return psk_sample_threshold_avx2(v, samples, stride, r)
+    }
+
+    /// The most candidates ``sortSelectAVX2(keys:indices:count:k:into:)`` takes: 256.
+    package static let sortSelectLimit = Int(PSK_SORT_SELECT_LIMIT)
+
     /// The `k` best of `c` candidates in increasing index order (magnitudes `keys`, no
-    /// NaN; their `indices`), by rank, written to `out` in increasing index order
-    /// (`psk_rank_select_avx2`): returns how many were kept (k when k ≤ c).
-    /// - Precondition: ``usesAVX2``.
-    /// - Complexity: O(c²) branch-free compares, for c of a few hundred at most.
-    package static func rankSelectAVX2(keys: UnsafePointer<Double>, indices: UnsafePointer<Int>, count c: Int, k: Int,
+    /// NaN; their `indices`), written to `out` in increasing index order
+    /// (`psk_sort_select_avx2`): the k-th largest magnitude from a bitonic sort of a copy
+    /// of the keys, then those above it and the lowest-indexed ties. Returns k.
+    /// - Precondition: ``usesAVX2``, and 1 ≤ k ≤ c ≤ ``sortSelectLimit``.
+    /// - Complexity: O(c log² c) compare-exchanges, no branch on the data.
+    package static func sortSelectAVX2(keys: UnsafePointer<Double>, indices: UnsafePointer<Int>, count c: Int, k: Int,
                                        into out: UnsafeMutablePointer<Int>) -> Int {
-        precondition(usesAVX2, "rankSelectAVX2 needs the AVX2 kernels")
-        return psk_rank_select_avx2(keys, indices, c, k, out)
+        precondition(usesAVX2, "sortSelectAVX2 needs the AVX2 kernels")
+        precondition(k >= 1 && k <= c && c <= sortSelectLimit, "sortSelectAVX2: k = \(k), c = \(c), limit \(sortSelectLimit)")
+        return psk_sort_select_avx2(keys, indices, c, k, out)
     }
 }

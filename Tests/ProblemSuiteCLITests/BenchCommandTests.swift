@@ -9,11 +9,22 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         for k in ["ls-dense-fg-4096x8192", "ls-dense-f-4096x8192", "read-dense-4096x8192", "reread-dense-4096x8192", "partial-dct-fg-2000x8192", "logistic-dense-fg-4200x5000", "logistic-sparse-fg-a9a",
                   "libsvm-load-a9a", "libsvm-load-w8a", "libsvm-load-reged0", "omp-mnist", "ksvd-mnist", "solve-prunadag-v3-A1",
-                  "solve-adagrad-A1-1t", "solve-prunadag-v3-SPARCO7", "fg-A1-1t", "read-cached-A1", "read-cached-SPARCO7-1t", "reread-cached-A1-1t", "reread-cached-SPARCO7"] {
+                  "solve-adagrad-A1-1t", "solve-prunadag-v3-SPARCO7", "fg-A1-1t", "read-cached-A1", "read-cached-SPARCO7-1t", "reread-cached-A1-1t", "reread-cached-SPARCO7", "topk-A1", "topk-SPARCO3"] {
             XCTAssert(r.stdout.contains(k), "missing \(k)")
         }
         XCTAssert(r.stdout.contains("ls_gradient.py 4096 8192") && r.stdout.contains("dct_gradient.py 2000 8192"))
         XCTAssert(r.stdout.contains("solve_loop.py EXPORT:SPARCO7 prunadag-v3 1000"))
+    }
+
+    /// The selection kernel times prunAdag's step 1 on the gradients of a real solve: it
+    /// runs, one JSON line, a positive time, no peer.
+    func testTheTopKKernelSelectsOnTheSolvesGradients() throws {
+        let r = try runCLI(["bench", "topk-A1", "--min-time", "0.01", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let line = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(line["kernel"] as? String, "topk-A1")
+        let median = try XCTUnwrap(line["median_s"] as? Double)
+        XCTAssert(median > 0 && median < 0.01, "\(median)")
     }
 
     /// One JSON line per kernel, in the peers' format, with bytes and GB/s for the

@@ -147,4 +147,79 @@ final class TopKTests: XCTestCase {
             }
         }
     }
+
+    /// The sorting network that selects among the candidates (`psk_sort_select_avx2`):
+    /// for every count 1…256 (every padding to 16, 32, …, 256), k from 1 to c, keys with
+    /// many ties, +∞ and zeros: exactly the reference's k indices, in increasing order.
+    func testSortSelectKernelMatchesTheReferenceForEveryCount() throws {
+        try XCTSkipUnless(DenseKernels.usesAVX2, "the AVX2 kernels do not run on this machine")
+        var rng = SuiteRandom(seed: 41, stream: "topk-sort-select")
+        XCTAssertEqual(DenseKernels.sortSelectLimit, 256)
+        for c in 1...DenseKernels.sortSelectLimit {
+            for trial in 0..<4 {
+                let keys: [Double] = (0..<c).map { _ in
+                    switch trial {
+                    case 0: return rng.nextUniform()
+                    case 1: return Double(rng.nextInt(below: 3))            // ties everywhere, zeros
+                    case 2: return rng.nextInt(below: 9) == 0 ? .infinity : Double(rng.nextInt(below: 40))
+                    default: return Double(c - 1 - rng.nextInt(below: c))
+                    }
+                }
+                let indices = (0..<c).map { 3 * $0 + 7 }
+                for k in Set([1, 2, c / 3, c / 2, c - 1, c, rng.nextInt(below: c) + 1]) where k >= 1 && k <= c {
+                    var out = [Int](repeating: -1, count: c)
+                    let kept = keys.withUnsafeBufferPointer { kp in
+                        indices.withUnsafeBufferPointer { ip in
+                            out.withUnsafeMutableBufferPointer {
+                                DenseKernels.sortSelectAVX2(keys: kp.baseAddress!, indices: ip.baseAddress!, count: c, k: k, into: $0.baseAddress!)
+                            }
+                        }
+                    }
+                    XCTAssertEqual(kept, k, "c \(c), trial \(trial), k \(k)")
+                    let expected = reference(keys, k).map { indices[$0] }
+                    XCTAssertEqual(Array(out.prefix(kept)), expected, "c \(c), trial \(trial), k \(k)")
+                }
+            }
+        }
+    }
+
+    /// The sample's threshold from the sorting network (`psk_sample_threshold_avx2`): the
+    /// r-th largest sampled magnitude, NaN as +∞, for sample counts that are and are not
+    /// multiples of the run length, r up to 128 (runs of 16 to 128), strides 1 and 8.
+    func testSampleThresholdKernelIsTheRthLargestSampledMagnitude() throws {
+        try XCTSkipUnless(DenseKernels.usesAVX2, "the AVX2 kernels do not run on this machine")
+        var rng = SuiteRandom(seed: 43, stream: "topk-sample-threshold")
+        for samples in [1, 3, 16, 17, 100, 128, 255, 256, 320, 1000, DenseKernels.sampleLimit] {
+            for stride in [1, 8] {
+                var v = rng.normals((samples - 1) * stride + 1)
+                for j in Swift.stride(from: 0, to: v.count, by: 11) { v[j] = Double(rng.nextInt(below: 3)) }
+                if v.count > 5 { v[5] = .nan; v[v.count - 1] = -.infinity }
+                let sampled = (0..<samples).map { TopKSelector.magnitude(v[$0 * stride]) }.sorted(by: >)
+                for r in Set([1, 2, 15, 16, 17, 33, 64, 65, 100, 128, samples]) where r <= min(samples, DenseKernels.sampleRankLimit) {
+                    let t = v.withUnsafeBufferPointer { DenseKernels.sampleThresholdAVX2($0.baseAddress!, samples: samples, stride: stride, rank: r) }
+                    XCTAssertEqual(t, sampled[r - 1], "samples \(samples), stride \(stride), r \(r)")
+                }
+            }
+        }
+    }
+
+    /// A sample that sits far above the rest but spreads out (v[8j] = 1000 + j): the first
+    /// threshold gathers only r entries, fewer than K, so r is doubled until K are gathered
+    /// (instead of selecting over all n); the set is still the reference's.
+    func testAnUnluckySampleIsRetriedWithALowerThreshold() {
+        var rng = SuiteRandom(seed: 47, stream: "topk-retry")
+        for portable in [false, true] {
+            DenseKernels.forcePortable(portable)
+            defer { DenseKernels.forcePortable(false) }
+            for (n, k) in [(1024, 40), (2048, 122), (1024, 64)] {
+                let v: [Double] = (0..<n).map { (i: Int) -> Double in i % 8 == 0 ? 1000 + Double(i / 8) : rng.nextUniform(in: -1, 1) }
+                let selector = TopKSelector(capacity: n)
+                let c = v.withUnsafeBufferPointer { selector.gatherCandidates($0, k) }
+                XCTAssertGreaterThanOrEqual(c, k, "n \(n), k \(k), portable \(portable): the retry gathers K")
+                XCTAssertLessThan(c, n / 4, "n \(n), k \(k): candidates, not every entry")
+                v.withUnsafeBufferPointer { selector.select(largestMagnitudesOf: $0, count: k) }
+                XCTAssertEqual(Array(selector.selected), reference(v, k), "n \(n), k \(k), portable \(portable)")
+            }
+        }
+    }
 }

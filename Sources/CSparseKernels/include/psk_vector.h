@@ -81,12 +81,28 @@ void psk_reread_groups_avx2(const double *a, long groups, long n, const double *
  * keys and indices need room for n entries (entries past c are scratch). */
 long psk_gather_at_least_avx2(const double *v, long n, double t, double *keys, long *indices);
 
+/* The most samples, and the largest rank, psk_sample_threshold_avx2 takes. */
+#define PSK_SAMPLE_LIMIT 2048
+#define PSK_SAMPLE_RANK_LIMIT 128
+
+/* The r-th largest of the magnitudes |v[j*stride]| (NaN as +infinity), j < samples: the
+ * threshold of TopKSelector's sample. Each run of b (the power of two >= max(r, 16)) is
+ * sorted by a bitonic network and folded into the first, keeping its b largest; no branch
+ * on the data, O(samples log^2 b). NaN unless 1 <= r <= PSK_SAMPLE_RANK_LIMIT,
+ * r <= samples <= PSK_SAMPLE_LIMIT and stride >= 1. */
+double psk_sample_threshold_avx2(const double *v, long samples, long stride, long r);
+
+/* The most candidates psk_sort_select_avx2 takes. */
+#define PSK_SORT_SELECT_LIMIT 256
+
 /* The k best of c candidates given in increasing index order (keys: magnitudes, no NaN;
- * indices: their indices), by rank: candidate j is kept when fewer than k candidates come
- * before it (a larger key, or an equal key and a lower position), so exactly k are kept,
- * the set TopKSelector defines, written to out in increasing index order. No branch on
- * the data; O(c^2), for small c. out needs room for c entries. Returns the count kept. */
-long psk_rank_select_avx2(const double *keys, const long *indices, long c, long k, long *out);
+ * indices: their indices), the set TopKSelector defines: the k-th largest key t from a
+ * bitonic sort of a copy of the keys (padded with -infinity to a power of two, at least
+ * 16), then, in index order, every candidate above t and the first ones equal to t until
+ * k are kept, written to out in increasing index order. No branch on the data;
+ * O(c log^2 c). out needs room for c entries. Returns the count kept (k), or -1 unless
+ * 1 <= k <= c <= PSK_SORT_SELECT_LIMIT. */
+long psk_sort_select_avx2(const double *keys, const long *indices, long c, long k, long *out);
 
 /* One step of prunAdag's entry loop (Solvers/PrunAdag.swift, steps 2-5) over n entries,
  * 4 at a time with selects instead of branches, the same operations per entry as the Swift
