@@ -33,7 +33,7 @@ import ProblemSuite
 /// rescaled lower bound of V1/V3, ``Variant/relevantOnly``, and the plain one of V2/V4,
 /// ``Variant/relevantOnlyPlain``).
 ///
-/// - Complexity: one gradient and O(n) work per iteration (O(n) selection, no sort);
+/// - Complexity: one gradient and O(n) work per iteration (O(n) selection: no sort of the n entries, a sorting network over a few hundred sampled candidates at most);
 ///   no allocation after start.
 public final class PrunAdag: Solver {
     /// One version of Algorithm 2.1: a declared choice of the bounding sequences a, b of
